@@ -1,0 +1,86 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ROOT_CONTEXT, TraceFlags, context as otelContext, createContextKey, trace as otelTrace } from '@opentelemetry/api';
+import type { LiveSpan } from './live-span.js';
+
+/**
+ * What follows async code: the current span and the `tracingContext` settings.
+ * Frames are immutable; a child frame copies its parent's settings by reference.
+ */
+export interface Frame {
+  readonly span?: LiveSpan;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly disabled?: boolean;
+}
+
+const STATE_KEY = Symbol.for('autolog.core.context');
+type ContextState = { als: AsyncLocalStorage<Frame> };
+const g = globalThis as unknown as Record<symbol, ContextState | undefined>;
+// One storage per process, even when two copies of the package are loaded.
+const state: ContextState = g[STATE_KEY] ?? (g[STATE_KEY] = { als: new AsyncLocalStorage<Frame>() });
+const als = state.als;
+
+export function currentFrame(): Frame | undefined {
+  return als.getStore();
+}
+
+export function runInFrame<T>(frame: Frame, fn: () => T): T {
+  if (!otelBridgeActive()) return als.run(frame, fn);
+  const span = frame.span;
+  if (!span || !span.isRecording) return als.run(frame, fn);
+  // Make the Autolog span the parent of spans the app creates with its own OpenTelemetry SDK.
+  const otelSpan = otelTrace.wrapSpanContext({
+    traceId: span.otelTraceId,
+    spanId: span.spanId,
+    traceFlags: TraceFlags.SAMPLED,
+  });
+  return otelContext.with(otelTrace.setSpan(otelContext.active(), otelSpan), () => als.run(frame, fn));
+}
+
+/** Builds a frame that keeps the surrounding `tracingContext` settings and sets a new span. */
+export function frameWithSpan(parent: Frame | undefined, span: LiveSpan): Frame {
+  if (!parent) return { span };
+  return { span, metadata: parent.metadata, tags: parent.tags, disabled: parent.disabled };
+}
+
+// --- OpenTelemetry interop -------------------------------------------------------------------
+
+const PROBE = createContextKey('autolog.otel-probe');
+const RECHECK_MS = 1000;
+let bridgeActive = false;
+let lastCheck = -Infinity;
+
+/**
+ * True when the app registered an OpenTelemetry context manager. Checked at most once a second
+ * (and cached once true), so the check stays off the hot path.
+ */
+export function otelBridgeActive(): boolean {
+  if (bridgeActive) return true;
+  const now = performance.now();
+  if (now - lastCheck < RECHECK_MS) return false;
+  lastCheck = now;
+  try {
+    bridgeActive = otelContext.with(ROOT_CONTEXT.setValue(PROBE, true), () => otelContext.active().getValue(PROBE) === true);
+  } catch {
+    bridgeActive = false;
+  }
+  return bridgeActive;
+}
+
+/** Forgets the cached probe result (tests that register and unregister providers). */
+export function resetOtelBridge(): void {
+  bridgeActive = false;
+  lastCheck = -Infinity;
+}
+
+/** The app's active OpenTelemetry span context, when there is one and the bridge is active. */
+export function activeOtelParent(): { traceId: string; spanId: string } | undefined {
+  if (!otelBridgeActive()) return undefined;
+  try {
+    const sc = otelTrace.getSpanContext(otelContext.active());
+    if (sc && otelTrace.isSpanContextValid(sc)) return { traceId: sc.traceId, spanId: sc.spanId };
+  } catch {
+    // fall through: no parent
+  }
+  return undefined;
+}

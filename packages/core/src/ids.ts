@@ -1,0 +1,44 @@
+import { randomFillSync } from 'node:crypto';
+
+/** Random bytes are drawn in blocks so an id costs a slice and a hex encode, not a syscall. */
+const POOL_SIZE = 8192;
+const pool = Buffer.allocUnsafe(POOL_SIZE);
+let offset = POOL_SIZE;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > POOL_SIZE) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
+/** A 32-hex-character OpenTelemetry trace id (never all zeros). */
+export function newOtelTraceId(): string {
+  const id = randomHex(16);
+  return id === '00000000000000000000000000000000' ? newOtelTraceId() : id;
+}
+
+/** A 16-hex-character OpenTelemetry span id (never all zeros). */
+export function newSpanId(): string {
+  const id = randomHex(8);
+  return id === '0000000000000000' ? newSpanId() : id;
+}
+
+export const TRACE_ID_PREFIX = 'tr-';
+
+/** MLflow trace id for an OpenTelemetry trace id: `tr-` + 32 hex. */
+export function toMlflowTraceId(otelTraceId: string): string {
+  return TRACE_ID_PREFIX + otelTraceId;
+}
+
+/** The OpenTelemetry trace id inside an MLflow trace id (accepts either form). */
+export function toOtelTraceId(traceId: string): string {
+  return traceId.startsWith(TRACE_ID_PREFIX) ? traceId.slice(TRACE_ID_PREFIX.length) : traceId;
+}
+
+export function newAssessmentId(): string {
+  return `a-${randomHex(16)}`;
+}

@@ -1,0 +1,215 @@
+import { nowNs } from './clock.js';
+import { toJsonSafe } from './serialize.js';
+import { settings } from './settings.js';
+import type { TraceBuffer } from './trace-buffer.js';
+import type { SpanData, SpanEvent, SpanStatus, SpanStatusCode, SpanTypeName } from './types.js';
+import { diag } from './diag.js';
+
+export interface EndSpanOptions {
+  outputs?: unknown;
+  attributes?: Record<string, unknown>;
+  status?: SpanStatus | SpanStatusCode;
+  /** Epoch nanoseconds; defaults to now. */
+  endTimeNs?: number;
+}
+
+/** A JSON-safe snapshot, so later mutation by the app does not change what was recorded. */
+function snapshot(value: unknown): unknown {
+  switch (typeof value) {
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'string':
+      if (value.length <= settings().serialize.maxStringLength) return value;
+      break;
+    case 'number':
+      if (Number.isFinite(value) && !Object.is(value, -0)) return value;
+      break;
+  }
+  if (value === null) return null;
+  return toJsonSafe(value, settings().serialize);
+}
+
+function toStatus(status: SpanStatus | SpanStatusCode): SpanStatus {
+  return typeof status === 'string' ? { code: status } : status;
+}
+
+/**
+ * A span being recorded. Methods only record (no I/O, no serialisation to text) and never
+ * throw; after `end()` further changes are ignored.
+ */
+export class LiveSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentId: string | null;
+  name: string;
+  spanType: SpanTypeName;
+  readonly startTimeNs: number;
+  endTimeNs: number | null = null;
+  status: SpanStatus = { code: 'UNSET' };
+  inputs: unknown = undefined;
+  outputs: unknown = undefined;
+  attributes: Record<string, unknown> = {};
+  events: SpanEvent[] | undefined = undefined;
+  /** @internal */
+  readonly buffer: TraceBuffer;
+
+  constructor(
+    buffer: TraceBuffer,
+    spanId: string,
+    parentId: string | null,
+    name: string,
+    spanType: SpanTypeName,
+    startTimeNs?: number,
+  ) {
+    this.buffer = buffer;
+    this.traceId = buffer.traceId;
+    this.spanId = spanId;
+    this.parentId = parentId;
+    this.name = name;
+    this.spanType = spanType;
+    this.startTimeNs = startTimeNs ?? nowNs();
+  }
+
+  get isRecording(): boolean {
+    return true;
+  }
+  get ended(): boolean {
+    return this.endTimeNs !== null;
+  }
+  /** @internal The OpenTelemetry trace id (32 hex). */
+  get otelTraceId(): string {
+    return this.buffer.otelTraceId;
+  }
+
+  setInputs(inputs: unknown): this {
+    if (this.endTimeNs === null && settings().captureContent) this.inputs = snapshot(inputs);
+    return this;
+  }
+
+  setOutputs(outputs: unknown): this {
+    if (this.endTimeNs === null && settings().captureContent) this.outputs = snapshot(outputs);
+    return this;
+  }
+
+  setAttribute(key: string, value: unknown): this {
+    if (this.endTimeNs === null) this.attributes[key] = snapshot(value);
+    return this;
+  }
+
+  setAttributes(attributes: Record<string, unknown> | undefined): this {
+    if (!attributes || this.endTimeNs !== null) return this;
+    for (const key of Object.keys(attributes)) this.attributes[key] = snapshot(attributes[key]);
+    return this;
+  }
+
+  setSpanType(spanType: SpanTypeName): this {
+    if (this.endTimeNs === null) this.spanType = spanType;
+    return this;
+  }
+
+  addEvent(name: string, attributes: Record<string, unknown> = {}, timeNs?: number): this {
+    if (this.endTimeNs !== null) return this;
+    const event: SpanEvent = { name, timeNs: timeNs ?? nowNs(), attributes: snapshot(attributes) as Record<string, unknown> };
+    (this.events ??= []).push(event);
+    return this;
+  }
+
+  /** Adds an `exception` event (type, message, stack) and sets the status to ERROR. */
+  recordException(error: unknown): this {
+    if (this.endTimeNs !== null) return this;
+    const info = describeException(error);
+    this.addEvent('exception', {
+      'exception.type': info.type,
+      'exception.message': info.message,
+      ...(info.stack ? { 'exception.stacktrace': info.stack } : {}),
+    });
+    this.status = { code: 'ERROR', message: info.message ? `${info.type}: ${info.message}` : info.type };
+    return this;
+  }
+
+  setStatus(status: SpanStatus | SpanStatusCode, message?: string): this {
+    if (this.endTimeNs !== null) return this;
+    this.status = toStatus(status);
+    if (message !== undefined) this.status = { code: this.status.code, message };
+    return this;
+  }
+
+  /** Ends the span once; later calls are ignored. */
+  end(options?: EndSpanOptions): void {
+    if (this.endTimeNs !== null) {
+      diag.once('debug', `end-twice:${this.spanId}`, `span "${this.name}" ended more than once; later end() ignored`);
+      return;
+    }
+    if (options) {
+      if (options.outputs !== undefined) this.setOutputs(options.outputs);
+      if (options.attributes) this.setAttributes(options.attributes);
+      if (options.status) this.status = toStatus(options.status);
+    }
+    if (this.status.code === 'UNSET') this.status = { code: 'OK' };
+    this.endTimeNs = options?.endTimeNs ?? nowNs();
+    this.buffer.spanEnded(this);
+  }
+
+  /** The span as plain data (a copy of the containers, sharing the JSON-safe values). */
+  toData(): SpanData {
+    return {
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentId: this.parentId,
+      name: this.name,
+      spanType: this.spanType,
+      startTimeNs: this.startTimeNs,
+      endTimeNs: this.endTimeNs,
+      status: { ...this.status },
+      ...(this.inputs !== undefined ? { inputs: this.inputs } : {}),
+      ...(this.outputs !== undefined ? { outputs: this.outputs } : {}),
+      attributes: { ...this.attributes },
+      events: this.events ? [...this.events] : [],
+    };
+  }
+}
+
+/** Stands in for a span that is not recorded (sampled out, or tracing disabled); every method is a no-op. */
+export class NonRecordingSpan extends LiveSpan {
+  override get isRecording(): boolean {
+    return false;
+  }
+  override setInputs(): this {
+    return this;
+  }
+  override setOutputs(): this {
+    return this;
+  }
+  override setAttribute(): this {
+    return this;
+  }
+  override setAttributes(): this {
+    return this;
+  }
+  override addEvent(): this {
+    return this;
+  }
+  override recordException(): this {
+    return this;
+  }
+  override end(): void {
+    if (this.endTimeNs === null) this.endTimeNs = 0;
+  }
+}
+
+export function describeException(error: unknown): { type: string; message: string; stack?: string } {
+  try {
+    if (error instanceof Error) {
+      const type = error.name && error.name !== 'Error' ? error.name : error.constructor?.name || 'Error';
+      return { type, message: String(error.message ?? ''), stack: typeof error.stack === 'string' ? error.stack : undefined };
+    }
+    if (error && typeof error === 'object') {
+      const e = error as { name?: unknown; message?: unknown };
+      return { type: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(toJsonSafe(error)) };
+    }
+    return { type: typeof error, message: String(error) };
+  } catch {
+    return { type: 'Error', message: '[unreadable error]' };
+  }
+}

@@ -1,0 +1,50 @@
+import { diag, describeError } from './diag.js';
+import type { RedactHook } from './settings.js';
+import type { SpanData } from './types.js';
+
+const SECRET_KEY = /^(authorization|proxy-authorization|api[-_]?key|x-api-key|openai[-_]?api[-_]?key|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|bearer|cookie|set-cookie)$/i;
+const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,}|dapi[0-9a-f]{32}|(?:pk|sk)-lf-[A-Za-z0-9-]{8,})/g;
+export const REDACTED = '[REDACTED]';
+
+/** Replaces secret-looking keys' values and secret-looking substrings (API keys, bearer tokens). */
+export function scrubSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return SECRET_VALUE.test(value) ? value.replace(SECRET_VALUE, REDACTED) : value;
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const next = scrubSecrets(value[i], depth + 1);
+      if (next !== value[i]) (copy ??= value.slice())[i] = next;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    const next = SECRET_KEY.test(key) && obj[key] != null ? REDACTED : scrubSecrets(obj[key], depth + 1);
+    if (next !== obj[key]) (copy ??= { ...obj })[key] = next;
+  }
+  return copy ?? value;
+}
+
+/**
+ * Runs built-in scrubbing and the user's hook on a span before it leaves the process. Fails
+ * closed: if the hook throws, the span's content is dropped rather than exported unredacted.
+ */
+export function redactSpan(span: SpanData, scrub: boolean, hook: RedactHook | undefined): SpanData {
+  let out = span;
+  if (scrub) {
+    out = { ...span, attributes: scrubSecrets(span.attributes) as Record<string, unknown> };
+    if (span.inputs !== undefined) out.inputs = scrubSecrets(span.inputs);
+    if (span.outputs !== undefined) out.outputs = scrubSecrets(span.outputs);
+    if (span.events.length) out.events = scrubSecrets(span.events) as SpanData['events'];
+  }
+  if (!hook) return out;
+  try {
+    const result = hook(out);
+    return result ?? out;
+  } catch (err) {
+    diag.once('error', 'redact-hook', `redact hook threw (${describeError(err)}); span content dropped`);
+    return { ...out, inputs: '[redaction failed]', outputs: '[redaction failed]', attributes: { 'mlflow.spanType': out.attributes['mlflow.spanType'] }, events: [] };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The embedded local store (SQLite, WAL): the SDK's default destination.
+ */
+import { join } from 'node:path';
+
+export {
+  type DeleteTracesOptions,
+  type ListTracesOptions,
+  LocalStore,
+  type LocalStoreOptions,
+  StoreWriteError,
+} from './local-store.js';
+export type { ExperimentInfo } from './experiments.js';
+export {
+  DEFAULT_EXPERIMENT_ID,
+  DEFAULT_EXPERIMENT_NAME,
+  MIGRATIONS,
+  type Migration,
+  migrate,
+  SCHEMA_VERSION,
+  SchemaVersionError,
+} from './schema.js';
+
+/** The store's path: `AUTOLOG_STORE` when set, else `<cwd>/.autolog/traces.db`. */
+export function defaultStorePath(): string {
+  const fromEnv = process.env.AUTOLOG_STORE;
+  return fromEnv ? fromEnv : join(process.cwd(), '.autolog', 'traces.db');
+}

@@ -1,0 +1,174 @@
+/**
+ * Schema of the embedded local store, versioned by `PRAGMA user_version`.
+ *
+ * Each migration moves the schema from version `i` to `i + 1` (its index + 1) and runs in its
+ * own `BEGIN IMMEDIATE` transaction, so several processes opening the same fresh file at once
+ * serialise on the write lock and each step is applied exactly once. Never edit a released
+ * migration: append a new one.
+ */
+import type Database from 'better-sqlite3';
+
+/** One schema step. `up` runs inside the transaction that also bumps `user_version`. */
+export interface Migration {
+  readonly description: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+/** Id and name of the experiment that always exists (MLflow's default experiment). */
+export const DEFAULT_EXPERIMENT_ID = '0';
+export const DEFAULT_EXPERIMENT_NAME = 'Default';
+
+const V1_SQL = `
+CREATE TABLE experiments (
+  experiment_id    TEXT PRIMARY KEY NOT NULL,
+  name             TEXT NOT NULL UNIQUE,
+  creation_time    INTEGER NOT NULL,
+  last_update_time INTEGER NOT NULL,
+  lifecycle_stage  TEXT NOT NULL DEFAULT 'active'
+);
+
+CREATE TABLE traces (
+  trace_id                TEXT PRIMARY KEY NOT NULL,
+  experiment_id           TEXT NOT NULL REFERENCES experiments (experiment_id),
+  client_request_id       TEXT,
+  request_time            INTEGER NOT NULL,
+  execution_duration      INTEGER NOT NULL,
+  state                   TEXT NOT NULL,
+  name                    TEXT,
+  request_preview         TEXT,
+  response_preview        TEXT,
+  input_tokens            INTEGER,
+  output_tokens           INTEGER,
+  total_tokens            INTEGER,
+  cache_read_input_tokens INTEGER,
+  reasoning_tokens        INTEGER
+);
+CREATE INDEX traces_experiment_time ON traces (experiment_id, request_time DESC);
+CREATE INDEX traces_time ON traces (request_time DESC);
+CREATE INDEX traces_state ON traces (state);
+CREATE INDEX traces_name ON traces (name);
+CREATE INDEX traces_duration ON traces (execution_duration);
+CREATE INDEX traces_client_request_id ON traces (client_request_id);
+
+CREATE TABLE trace_tags (
+  trace_id TEXT NOT NULL REFERENCES traces (trace_id) ON DELETE CASCADE,
+  key      TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  PRIMARY KEY (trace_id, key)
+) WITHOUT ROWID;
+CREATE INDEX trace_tags_key_value ON trace_tags (key, value);
+
+CREATE TABLE trace_metadata (
+  trace_id TEXT NOT NULL REFERENCES traces (trace_id) ON DELETE CASCADE,
+  key      TEXT NOT NULL,
+  value    TEXT NOT NULL,
+  PRIMARY KEY (trace_id, key)
+) WITHOUT ROWID;
+CREATE INDEX trace_metadata_key_value ON trace_metadata (key, value);
+
+CREATE TABLE spans (
+  trace_id      TEXT NOT NULL REFERENCES traces (trace_id) ON DELETE CASCADE,
+  span_id       TEXT NOT NULL,
+  parent_id     TEXT,
+  name          TEXT NOT NULL,
+  span_type     TEXT,
+  status        TEXT NOT NULL,
+  start_time_ns INTEGER NOT NULL,
+  end_time_ns   INTEGER,
+  content       TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+);
+CREATE INDEX spans_name ON spans (name, trace_id);
+CREATE INDEX spans_type ON spans (span_type, trace_id);
+CREATE INDEX spans_status ON spans (status, trace_id);
+
+CREATE TABLE assessments (
+  assessment_id    TEXT PRIMARY KEY NOT NULL,
+  trace_id         TEXT NOT NULL REFERENCES traces (trace_id) ON DELETE CASCADE,
+  span_id          TEXT,
+  name             TEXT NOT NULL,
+  kind             TEXT NOT NULL CHECK (kind IN ('feedback', 'expectation')),
+  value            TEXT,
+  error            TEXT,
+  source_type      TEXT NOT NULL,
+  source_id        TEXT NOT NULL,
+  rationale        TEXT,
+  metadata         TEXT,
+  create_time      INTEGER NOT NULL,
+  last_update_time INTEGER NOT NULL,
+  overrides        TEXT,
+  valid            INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX assessments_trace ON assessments (trace_id);
+CREATE INDEX assessments_name ON assessments (name, kind, trace_id);
+`;
+
+/** All migrations, in order. `MIGRATIONS[i]` brings the schema from version `i` to `i + 1`. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'experiments, traces, tags, metadata, spans, assessments',
+    up: (db) => {
+      db.exec(V1_SQL);
+      const now = Date.now();
+      db.prepare(
+        `INSERT OR IGNORE INTO experiments (experiment_id, name, creation_time, last_update_time)
+         VALUES (?, ?, ?, ?)`,
+      ).run(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, now, now);
+    },
+  },
+];
+
+/** The schema version this code writes and understands (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Thrown when the file was written by a newer Autolog whose schema this code does not know. */
+export class SchemaVersionError extends Error {
+  constructor(
+    readonly path: string,
+    readonly fileVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `The local trace store at "${path}" has schema version ${fileVersion}, newer than the ` +
+        `version ${knownVersion} this @autolog/core understands. Upgrade @autolog/core, or point ` +
+        'AUTOLOG_STORE (or the destination option) at another file.',
+    );
+    this.name = 'SchemaVersionError';
+  }
+}
+
+/** Reads `PRAGMA user_version`. */
+export function readSchemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database to {@link SCHEMA_VERSION}, one transaction per migration.
+ * Each step re-reads the version under the write lock, so concurrent openers never apply a
+ * migration twice.
+ *
+ * @returns the version found before migrating and the version after.
+ * @throws SchemaVersionError when the file's version is newer than the known one.
+ */
+export function migrate(
+  db: Database.Database,
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): { from: number; to: number } {
+  const latest = migrations.length;
+  const from = readSchemaVersion(db);
+  if (from > latest) throw new SchemaVersionError(path, from, latest);
+  if (from === latest) return { from, to: latest };
+  const step = db.transaction((): boolean => {
+    const current = readSchemaVersion(db);
+    if (current > latest) throw new SchemaVersionError(path, current, latest);
+    if (current === latest) return false;
+    migrations[current].up(db);
+    db.pragma(`user_version = ${current + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction until up to date
+  }
+  return { from, to: latest };
+}

@@ -1,0 +1,114 @@
+/**
+ * Opening the SQLite file with the store's pragmas, and retrying writes that hit SQLITE_BUSY.
+ */
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate, SchemaVersionError } from './schema.js';
+
+/** Default time SQLite waits for another connection's lock before reporting SQLITE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+const FIX_HINT =
+  'Make sure the directory exists or can be created and is writable by this process, ' +
+  "or point AUTOLOG_STORE (or destination 'sqlite:///<path>') at a writable file.";
+
+/** The nearest existing ancestor of `dir` when it is a file rather than a directory. */
+function fileInTheWay(dir: string): string | undefined {
+  for (let p = dir; ; p = dirname(p)) {
+    try {
+      return statSync(p).isDirectory() ? undefined : p;
+    } catch {
+      if (dirname(p) === p) return undefined;
+    }
+  }
+}
+
+function describe(err: unknown, dir: string): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    const file = fileInTheWay(dir);
+    if (file) return `"${file}" is a file, not a directory`;
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return `permission denied (${(err as Error).message})`;
+  }
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return typeof code === 'string' && !err.message.includes(code)
+      ? `${err.message} (${code})`
+      : err.message;
+  }
+  return String(err);
+}
+
+/**
+ * Opens (creating if needed) the store file: parent directories, WAL, `synchronous=NORMAL`,
+ * `busy_timeout`, `foreign_keys=ON`, then migrations.
+ *
+ * @throws Error naming the path and how to fix it (original error as `cause`) when the file
+ *   cannot be created or written; SchemaVersionError for a file from a newer version.
+ */
+export function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  const inMemory = path === ':memory:';
+  const shown = inMemory ? path : resolve(path);
+  let db: Database.Database | undefined;
+  try {
+    if (!inMemory) {
+      const dir = dirname(shown);
+      mkdirSync(dir, { recursive: true });
+      // WAL needs to create `-wal` and `-shm` files next to the database.
+      accessSync(dir, constants.W_OK);
+      if (existsSync(shown)) accessSync(shown, constants.R_OK | constants.W_OK);
+    }
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, shown);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof SchemaVersionError) throw err;
+    const reason = describe(err, dirname(shown));
+    throw new Error(`Cannot open the local trace store at "${shown}": ${reason}. ${FIX_HINT}`, {
+      cause: err,
+    });
+  }
+}
+
+/** True for SQLite's "another connection holds the lock" errors (busy or locked). */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+let sleepCell: Int32Array | undefined;
+
+/** Blocks the thread for `ms` milliseconds without spinning. */
+export function sleepSync(ms: number): void {
+  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/**
+ * Runs a write, retrying a few times with a short, growing, jittered sleep when it still fails
+ * with SQLITE_BUSY after the connection's busy timeout. Inside an open transaction it does not
+ * retry (the enclosing transaction must). The last error propagates.
+ */
+export function withBusyRetry<T>(
+  db: Database.Database,
+  fn: () => T,
+  attempts = 4,
+  baseDelayMs = 25,
+): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (attempt >= attempts || db.inTransaction || !isBusyError(err)) throw err;
+      sleepSync(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
+  }
+}

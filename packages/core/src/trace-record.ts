@@ -1,0 +1,107 @@
+import { redactSpan } from './redact.js';
+import { settings } from './settings.js';
+import { sourceMetadata } from './source-metadata.js';
+import type { TraceBuffer } from './trace-buffer.js';
+import type { SpanData, TokenCost, TokenUsage, TraceRecord } from './types.js';
+
+export const TOKEN_USAGE_KEY = 'mlflow.chat.tokenUsage';
+export const COST_KEY = 'mlflow.llm.cost';
+export const PREVIEW_LENGTH = 1000;
+
+/** Turns a finished trace buffer into the record destinations receive (off the hot path). */
+export function buildTraceRecord(buffer: TraceBuffer, experimentId: string): TraceRecord {
+  const config = settings();
+  const spans: SpanData[] = buffer.spans.map((span) => {
+    const data = span.toData();
+    data.attributes['mlflow.spanType'] = data.spanType;
+    return config.scrubSecrets || config.redact ? redactSpan(data, config.scrubSecrets, config.redact) : data;
+  });
+  const root = spans[0];
+  const usage = sumOverTrace(spans, TOKEN_USAGE_KEY, addUsage);
+  const cost = sumOverTrace(spans, COST_KEY, addCost);
+  const traceMetadata: Record<string, string> = { ...sourceMetadata(), 'mlflow.trace_schema.version': '3', ...buffer.metadata };
+  if (usage) traceMetadata['mlflow.trace.tokenUsage'] = JSON.stringify(usage);
+  if (cost) traceMetadata['mlflow.trace.cost'] = JSON.stringify(cost);
+  const startMs = root.startTimeNs / 1e6;
+  const endMs = (root.endTimeNs ?? root.startTimeNs) / 1e6;
+  return {
+    info: {
+      traceId: buffer.traceId,
+      ...(buffer.clientRequestId !== undefined ? { clientRequestId: buffer.clientRequestId } : {}),
+      experimentId: buffer.experimentId ?? experimentId,
+      requestTime: Math.floor(startMs),
+      executionDuration: Math.max(0, Math.round((endMs - startMs) * 1000) / 1000),
+      state: buffer.state ?? (root.status.code === 'ERROR' ? 'ERROR' : 'OK'),
+      traceMetadata,
+      tags: { 'mlflow.traceName': root.name, ...buffer.tags },
+      assessments: [],
+      requestPreview: buffer.requestPreview ?? preview(root.inputs),
+      responsePreview: buffer.responsePreview ?? preview(root.outputs),
+      ...(usage ? { tokenUsage: usage } : {}),
+    },
+    data: { spans },
+  };
+}
+
+/** JSON of a root input/output, cut to MLflow's preview length. */
+export function preview(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > PREVIEW_LENGTH ? text.slice(0, PREVIEW_LENGTH) : text;
+}
+
+/**
+ * Sums an attribute over the trace, counting a span only when no ancestor carries the same
+ * attribute (a LangChain model span and the provider span beneath it are one call, not two).
+ */
+function sumOverTrace<T>(spans: SpanData[], key: string, add: (acc: T | undefined, value: unknown) => T | undefined): T | undefined {
+  let withKey: Set<string> | undefined;
+  for (const span of spans) if (span.attributes[key] !== undefined) (withKey ??= new Set()).add(span.spanId);
+  if (!withKey) return undefined;
+  const parents = new Map<string, string | null>();
+  for (const span of spans) parents.set(span.spanId, span.parentId);
+  let acc: T | undefined;
+  for (const span of spans) {
+    if (!withKey.has(span.spanId)) continue;
+    let ancestor = span.parentId;
+    let covered = false;
+    while (ancestor) {
+      if (withKey.has(ancestor)) {
+        covered = true;
+        break;
+      }
+      ancestor = parents.get(ancestor) ?? null;
+    }
+    if (!covered) acc = add(acc, span.attributes[key]);
+  }
+  return acc;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+function addUsage(acc: TokenUsage | undefined, value: unknown): TokenUsage | undefined {
+  if (!value || typeof value !== 'object') return acc;
+  const u = value as Partial<TokenUsage>;
+  const input = num(u.input_tokens);
+  const output = num(u.output_tokens);
+  const next: TokenUsage = {
+    input_tokens: (acc?.input_tokens ?? 0) + input,
+    output_tokens: (acc?.output_tokens ?? 0) + output,
+    total_tokens: (acc?.total_tokens ?? 0) + (u.total_tokens !== undefined ? num(u.total_tokens) : input + output),
+  };
+  const cached = (acc?.cache_read_input_tokens ?? 0) + num(u.cache_read_input_tokens);
+  if (cached) next.cache_read_input_tokens = cached;
+  const reasoning = (acc?.reasoning_tokens ?? 0) + num(u.reasoning_tokens);
+  if (reasoning) next.reasoning_tokens = reasoning;
+  return next;
+}
+
+function addCost(acc: TokenCost | undefined, value: unknown): TokenCost | undefined {
+  if (!value || typeof value !== 'object') return acc;
+  const c = value as Partial<TokenCost>;
+  return {
+    input_cost: (acc?.input_cost ?? 0) + num(c.input_cost),
+    output_cost: (acc?.output_cost ?? 0) + num(c.output_cost),
+    total_cost: (acc?.total_cost ?? 0) + num(c.total_cost),
+  };
+}

@@ -1,0 +1,51 @@
+import { currentFrame, activeOtelParent, type Frame } from './context.js';
+import { newOtelTraceId, newSpanId } from './ids.js';
+import { LiveSpan, NonRecordingSpan } from './live-span.js';
+import { settings } from './settings.js';
+import { TraceBuffer } from './trace-buffer.js';
+import { SpanType, type SpanTypeName } from './types.js';
+
+export interface CreateSpanOptions {
+  name: string;
+  spanType?: SpanTypeName;
+  inputs?: unknown;
+  attributes?: Record<string, unknown>;
+  /** The parent; `undefined` means the current span, `null` forces a new trace. */
+  parent?: LiveSpan | null;
+  /** Epoch nanoseconds; defaults to now. */
+  startTimeNs?: number;
+}
+
+const NOOP_BUFFER = new TraceBuffer('00000000000000000000000000000000', -1, false);
+/** The span handed out when nothing is recorded; safe to use and end any number of times. */
+export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(NOOP_BUFFER, '0000000000000000', null, 'noop', SpanType.UNKNOWN, 0);
+
+/**
+ * Starts a span: a child of `parent` (or of the current span), or the root of a new trace.
+ * Never throws; returns a non-recording span when tracing is disabled or the trace is sampled out.
+ */
+export function createSpan(options: CreateSpanOptions, frame: Frame | undefined = currentFrame()): LiveSpan {
+  if (frame?.disabled) return NOOP_SPAN;
+  const parent = options.parent === undefined ? frame?.span : options.parent;
+  const spanType = options.spanType ?? SpanType.UNKNOWN;
+  let span: LiveSpan;
+  if (parent && !parent.buffer.finished) {
+    span = new LiveSpan(parent.buffer, newSpanId(), parent.spanId, options.name, spanType, options.startTimeNs);
+  } else if (parent && !parent.isRecording) {
+    return NOOP_SPAN;
+  } else {
+    const config = settings();
+    if (config.sampleRate < 1 && Math.random() >= config.sampleRate) return NOOP_SPAN;
+    const otelParent = activeOtelParent();
+    const buffer = new TraceBuffer(otelParent?.traceId ?? newOtelTraceId(), config.openSpanGraceMs);
+    span = new LiveSpan(buffer, newSpanId(), null, options.name, spanType, options.startTimeNs);
+    if (otelParent) span.attributes['autolog.otel.parent_span_id'] = otelParent.spanId;
+  }
+  const buffer = span.buffer;
+  if (frame?.metadata) for (const key in frame.metadata) buffer.setMetadata(key, frame.metadata[key]);
+  if (frame?.tags) for (const key in frame.tags) buffer.setTag(key, frame.tags[key]);
+  buffer.addSpan(span);
+  if (options.inputs !== undefined) span.setInputs(options.inputs);
+  if (options.attributes) span.setAttributes(options.attributes);
+  return span;
+}

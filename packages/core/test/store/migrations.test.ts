@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  LocalStore,
+  MIGRATIONS,
+  migrate,
+  SCHEMA_VERSION,
+  SchemaVersionError,
+} from '../../src/store/index.js';
+import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
+
+describe('LocalStore opening and migrations', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let path: string;
+  beforeEach(() => {
+    tmp = tempDir();
+    path = join(tmp.dir, 'nested', 'dir', 'traces.db');
+  });
+  afterEach(() => tmp.cleanup());
+
+  const pragma = (file: string, name: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.pragma(name, { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+
+  it('creates parent directories and sets user_version to the latest on a fresh file', () => {
+    const store = new LocalStore({ path });
+    store.close();
+    expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
+    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
+    expect(pragma(path, 'journal_mode')).toBe('wal');
+  });
+
+  it('opens with WAL, synchronous NORMAL, foreign keys and the requested busy timeout', () => {
+    const store = new LocalStore({ path, busyTimeoutMs: 1234 });
+    const db = store.database;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    store.close();
+  });
+
+  it('keeps data and experiments when reopening an existing file', () => {
+    const store = new LocalStore({ path, experimentName: 'kept' });
+    store.export([simpleTrace(1, { experimentId: store.resolveExperiment() })]);
+    store.close();
+    const again = new LocalStore({ path, experimentName: 'kept' });
+    expect(again.resolveExperiment()).toBe('1');
+    expect(again.getTrace(traceIdOf(1))?.info.experimentId).toBe('1');
+    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
+    again.close();
+  });
+
+  it('refuses a file with a future user_version with a clear message', () => {
+    new LocalStore({ path }).close();
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    let error: unknown;
+    try {
+      new LocalStore({ path });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SchemaVersionError);
+    expect((error as Error).message).toContain(`"${path}"`);
+    expect((error as Error).message).toMatch(
+      new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than the version ${SCHEMA_VERSION}.*Upgrade @autolog/core`),
+    );
+  });
+
+  it('applies each pending migration once, in order, and records the version', () => {
+    const db = new Database(':memory:');
+    const applied: number[] = [];
+    const steps = [1, 2, 3].map((n) => ({ description: `step ${n}`, up: () => void applied.push(n) }));
+    expect(migrate(db, ':memory:', steps.slice(0, 2))).toEqual({ from: 0, to: 2 });
+    expect(migrate(db, ':memory:', steps)).toEqual({ from: 2, to: 3 });
+    expect(migrate(db, ':memory:', steps)).toEqual({ from: 3, to: 3 });
+    expect(applied).toEqual([1, 2, 3]);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    db.close();
+  });
+
+  it('rolls back a failing migration, leaving the version unchanged', () => {
+    const db = new Database(':memory:');
+    const steps = [
+      { description: 'ok', up: (d: Database.Database) => void d.exec('CREATE TABLE a (x)') },
+      {
+        description: 'fails',
+        up: (d: Database.Database) => {
+          d.exec('CREATE TABLE b (x)');
+          throw new Error('boom');
+        },
+      },
+    ];
+    expect(() => migrate(db, ':memory:', steps)).toThrow('boom');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('gives a clear error naming the path when the parent is a file', () => {
+    const blocker = join(tmp.dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const bad = join(blocker, 'traces.db');
+    let error: unknown;
+    try {
+      new LocalStore({ path: bad });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain(`Cannot open the local trace store at "${bad}"`);
+    expect((error as Error).message).toMatch(/writable.*AUTOLOG_STORE/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('gives a clear error naming the path when the directory is read-only', () => {
+    const dir = join(tmp.dir, 'ro');
+    mkdirSync(dir);
+    chmodSync(dir, 0o500);
+    try {
+      expect(() => new LocalStore({ path: join(dir, 'traces.db') })).toThrow(
+        /Cannot open the local trace store at ".*ro\/traces\.db".*(EACCES|permission)/i,
+      );
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+  });
+});
