@@ -47,7 +47,9 @@ function openStore(path: string, ctx: DestinationContext): LocalStore {
     if (/experiment/i.test(message) && /not (found|exist)/i.test(message)) {
       throw new AutologError('EXPERIMENT_NOT_FOUND', message, { cause: err });
     }
-    throw new AutologError('STORE_NOT_WRITABLE', `cannot open the local trace store at ${path}: ${message}. Set AUTOLOG_STORE or the destination option to a writable file path.`, { cause: err });
+    const hint = 'Set AUTOLOG_STORE or the destination option to a writable file path.';
+    const text = message.includes(path) ? message : `cannot open the local trace store at "${path}": ${message}.`;
+    throw new AutologError('STORE_NOT_WRITABLE', text.includes('AUTOLOG_STORE') ? text : `${text} ${hint}`, { cause: err });
   }
 }
 

@@ -7,8 +7,9 @@
  * recursive walker copies the value under caps (depth, items, string length and a running output
  * budget), and everything it reads is guarded.
  *
- * Hot path: primitives, arrays and plain objects are handled by the first branches of `walk` with
- * no lookups beyond one prototype check, so small common values cost a few hundred nanoseconds.
+ * Hot path: primitives, arrays and plain objects take the first branches of `walk` (no lookups beyond
+ * one prototype check). `safeStringify` goes further: when a value is already plain JSON within the
+ * caps it is passed straight to the native `JSON.stringify`, without building a copy.
  */
 
 /** Caps applied while converting one value. All are optional; see {@link resolveSerializeOptions}. */
@@ -18,7 +19,10 @@ export interface SerializeOptions {
    * Values below 20 are raised to 20, the size of the smallest truncation marker.
    */
   maxLength?: number;
-  /** Maximum nesting depth (default 32, at most 1000 so the walk cannot overflow the stack). Deeper values become the string '[Max depth]'. */
+  /**
+   * Maximum nesting depth (default 32). Deeper values become the string '[Max depth]'.
+   * Capped at 1000 so the recursive walk can never overflow the stack.
+   */
   maxDepth?: number;
   /** Longest single string kept before it is cut (default 64 * 1024 chars). */
   maxStringLength?: number;
@@ -59,7 +63,12 @@ export function resolveSerializeOptions(options?: SerializeOptions): Required<Se
     return {
       maxLength: clampInt(options.maxLength, DEFAULTS.maxLength, MIN_MAX_LENGTH, Number.MAX_SAFE_INTEGER),
       maxDepth: clampInt(options.maxDepth, DEFAULTS.maxDepth, 0, MAX_DEPTH_LIMIT),
-      maxStringLength: clampInt(options.maxStringLength, DEFAULTS.maxStringLength, 0, Number.MAX_SAFE_INTEGER),
+      maxStringLength: clampInt(
+        options.maxStringLength,
+        DEFAULTS.maxStringLength,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
       maxItems: clampInt(options.maxItems, DEFAULTS.maxItems, 0, Number.MAX_SAFE_INTEGER),
     };
   } catch {
@@ -175,7 +184,10 @@ function isPlainJson(value: unknown, depth: number, st: WalkState): boolean {
         return true;
       }
       const proto: unknown = Object.getPrototypeOf(value);
-      if ((proto !== Object.prototype && proto !== null) || (value as { toJSON?: unknown }).toJSON !== undefined) {
+      if (
+        (proto !== Object.prototype && proto !== null) ||
+        (value as { toJSON?: unknown }).toJSON !== undefined
+      ) {
         return false;
       }
       const keys = Object.keys(value);
@@ -195,7 +207,8 @@ function isPlainJson(value: unknown, depth: number, st: WalkState): boolean {
 
 function truncationMarker(text: string, originalLength: number | undefined, maxLength: number): string {
   const heads = ['{"truncated":true,"preview":'];
-  if (originalLength !== undefined) heads.unshift(`{"truncated":true,"originalLength":${originalLength},"preview":`);
+  if (originalLength !== undefined)
+    heads.unshift(`{"truncated":true,"originalLength":${originalLength},"preview":`);
   for (const head of heads) {
     const room = maxLength - head.length - 1; // 1 for the closing brace
     if (room < 2) continue; // 2 for the quotes of an empty preview
@@ -306,7 +319,13 @@ function assign(out: Record<string, unknown>, key: string, value: unknown): void
 }
 
 /** Walks `value` and stores it under `key`; undefined results are dropped, as JSON does. */
-function addProp(out: Record<string, unknown>, key: string, value: unknown, depth: number, st: WalkState): void {
+function addProp(
+  out: Record<string, unknown>,
+  key: string,
+  value: unknown,
+  depth: number,
+  st: WalkState,
+): void {
   const v = walk(value, depth + 1, st);
   if (v === undefined) return;
   const k = key.length > st.maxStringLength ? cutString(key, st.maxStringLength) : key;
@@ -338,7 +357,7 @@ function walkObject(obj: object, depth: number, st: WalkState): unknown {
     if (Array.isArray(obj)) return walkArray(obj, depth, st);
     const proto: unknown = Object.getPrototypeOf(obj);
     if (proto === Object.prototype || proto === null) {
-      const toJSON = (obj as { toJSON?: unknown }).toJSON;
+      const toJSON = read(obj, 'toJSON');
       if (typeof toJSON === 'function') return viaToJSON(obj, toJSON, depth, st);
       return walkProps(obj, depth, st, {});
     }
@@ -351,7 +370,7 @@ function walkObject(obj: object, depth: number, st: WalkState): unknown {
 
 function walkArray(arr: readonly unknown[], depth: number, st: WalkState): unknown[] {
   const length = arr.length;
-  const n = length < st.maxItems ? length : st.maxItems;
+  const n = Math.min(length, st.maxItems);
   const out: unknown[] = [];
   st.size += 1;
   for (let i = 0; i < n; i++) {
@@ -373,7 +392,7 @@ function walkProps(
   out: Record<string, unknown>,
 ): Record<string, unknown> {
   const keys = Object.keys(obj);
-  const n = keys.length < st.maxItems ? keys.length : st.maxItems;
+  const n = Math.min(keys.length, st.maxItems);
   st.size += 1;
   for (let i = 0; i < n; i++) {
     if (overBudget(st)) {
@@ -409,7 +428,7 @@ function walkSpecial(obj: object, depth: number, st: WalkState): unknown {
   }
   if (obj instanceof URL) return text(obj.href, st);
   if (obj instanceof RegExp) return text(RegExp.prototype.toString.call(obj), st);
-  const toJSON = (obj as { toJSON?: unknown }).toJSON;
+  const toJSON = read(obj, 'toJSON');
   if (typeof toJSON === 'function') return viaToJSON(obj, toJSON, depth, st);
   if (obj instanceof Error) return walkError(obj, depth, st);
   if (obj instanceof Map) return walkMap(obj, depth, st);
