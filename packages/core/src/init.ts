@@ -7,7 +7,7 @@ import type { SerializeOptions } from './serialize.js';
 import { resolveSerializeOptions } from './serialize.js';
 import { defaultSettings, envFlag, replaceSettings, type RedactHook } from './settings.js';
 import { LocalStore } from './store/index.js';
-import { setFinishHandler, type TraceBuffer } from './trace-buffer.js';
+import { finishOpenTraces, setFinishHandler, type TraceBuffer } from './trace-buffer.js';
 import type { Destination } from './types.js';
 
 export interface InitOptions {
@@ -168,14 +168,21 @@ function installExitHooks(): void {
   if (runtime.hooksInstalled) return;
   runtime.hooksInstalled = true;
   process.on('beforeExit', () => {
+    // Traces whose root ended but whose children are still open would wait on an unref'd timer.
+    finishOpenTraces(true);
     const p = runtime.pipeline;
     if (p && p.stats().some((s) => s.pending > 0)) void p.flush(SIGNAL_FLUSH_MS);
     else p?.drain();
   });
   // Last chance, synchronous: destinations that write synchronously (the local store) still get the traces.
-  process.on('exit', () => runtime.pipeline?.drain());
+  process.on('exit', () => {
+    finishOpenTraces();
+    runtime.pipeline?.drain();
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = () => {
+      // When we alone listen, the process ends after the flush: nothing open may be left behind.
+      if (process.listenerCount(signal) === 1) finishOpenTraces();
       const p = runtime.pipeline;
       const done = p ? p.flush(SIGNAL_FLUSH_MS) : Promise.resolve(true);
       void done.finally(() => {

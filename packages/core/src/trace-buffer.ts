@@ -29,6 +29,13 @@ export function openTraces(): IterableIterator<TraceBuffer> {
   return registry.open.values();
 }
 
+/** Finishes every open trace now (process exit): open spans are ended and marked unfinished. */
+export function finishOpenTraces(onlyRootEnded = false): void {
+  for (const buffer of [...registry.open.values()]) {
+    if (!onlyRootEnded || buffer.root?.endTimeNs != null) buffer.finish();
+  }
+}
+
 export function lastFinishedTraceId(): string | undefined {
   return registry.lastTraceId;
 }
@@ -55,10 +62,12 @@ export class TraceBuffer {
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
 
-  /** `recording: false` makes a stand-in that is never registered nor exported. */
-  constructor(otelTraceId: string, graceMs: number, recording = true) {
+  /**
+   * `traceId` differs from `tr-<otelTraceId>` when several Autolog traces start inside one
+   * OpenTelemetry trace of the app. `recording: false` makes a stand-in that is never registered nor exported. */
+  constructor(otelTraceId: string, graceMs: number, recording = true, traceId = toMlflowTraceId(otelTraceId)) {
     this.otelTraceId = otelTraceId;
-    this.traceId = toMlflowTraceId(otelTraceId);
+    this.traceId = traceId;
     this.graceMs = graceMs;
     if (recording) registry.open.set(this.traceId, this);
     else this.finished = true;

@@ -1,5 +1,5 @@
 import { currentFrame, activeOtelParent, type Frame } from './context.js';
-import { newOtelTraceId, newSpanId } from './ids.js';
+import { newOtelTraceId, newSpanId, toMlflowTraceId } from './ids.js';
 import { LiveSpan, NonRecordingSpan } from './live-span.js';
 import { settings } from './settings.js';
 import { TraceBuffer } from './trace-buffer.js';
@@ -14,6 +14,15 @@ export interface CreateSpanOptions {
   parent?: LiveSpan | null;
   /** Epoch nanoseconds; defaults to now. */
   startTimeNs?: number;
+}
+
+/** OpenTelemetry trace ids an Autolog trace has already joined (bounded, oldest forgotten first). */
+const joinedOtelTraces = new Set<string>();
+const MAX_JOINED = 10_000;
+function rememberJoined(otelTraceId: string): void {
+  if (joinedOtelTraces.has(otelTraceId)) return;
+  joinedOtelTraces.add(otelTraceId);
+  if (joinedOtelTraces.size > MAX_JOINED) joinedOtelTraces.delete(joinedOtelTraces.values().next().value as string);
 }
 
 const NOOP_BUFFER = new TraceBuffer('00000000000000000000000000000000', -1, false);
@@ -37,9 +46,21 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
     const config = settings();
     if (config.sampleRate < 1 && Math.random() >= config.sampleRate) return NOOP_SPAN;
     const otelParent = activeOtelParent();
-    const buffer = new TraceBuffer(otelParent?.traceId ?? newOtelTraceId(), config.openSpanGraceMs);
+    let buffer: TraceBuffer;
+    if (otelParent) {
+      // The first Autolog trace inside an app trace takes its id; later ones get ids of their own
+      // (a trace id names one trace in the store) but keep the app's id for OpenTelemetry children.
+      const own = joinedOtelTraces.has(otelParent.traceId) ? toMlflowTraceId(newOtelTraceId()) : undefined;
+      rememberJoined(otelParent.traceId);
+      buffer = new TraceBuffer(otelParent.traceId, config.openSpanGraceMs, true, own);
+    } else {
+      buffer = new TraceBuffer(newOtelTraceId(), config.openSpanGraceMs);
+    }
     span = new LiveSpan(buffer, newSpanId(), null, options.name, spanType, options.startTimeNs);
-    if (otelParent) span.attributes['autolog.otel.parent_span_id'] = otelParent.spanId;
+    if (otelParent) {
+      span.attributes['autolog.otel.parent_span_id'] = otelParent.spanId;
+      span.attributes['autolog.otel.trace_id'] = otelParent.traceId;
+    }
   }
   const buffer = span.buffer;
   if (frame?.metadata) for (const key in frame.metadata) buffer.setMetadata(key, frame.metadata[key]);

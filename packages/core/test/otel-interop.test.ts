@@ -107,19 +107,25 @@ describe('an Autolog span inside an active OpenTelemetry span', () => {
     expect(record.data.spans[0].attributes['autolog.otel.parent_span_id']).toBeUndefined();
   });
 
-  it('keeps every Autolog call made while one app span is active, not only the last', async () => {
-    const step = trace(async (n: number) => n * 2, { name: 'step' });
-    const appTraceId = await inAppSpan('http.request', async (span) => {
+  it('keeps every Autolog call made while one app span is active, sequential and concurrent ones alike', async () => {
+    const step = trace(
+      async (n: number) => {
+        await delay(1);
+        return n * 2;
+      },
+      { name: 'step' },
+    );
+    const appSpanId = await inAppSpan('http.request', async (span) => {
       await step(1);
       await step(2);
-      return span.spanContext().traceId;
+      await Promise.all([step(3), step(4)]);
+      return span.spanContext().spanId;
     });
     await flushTraces();
-    const spans = mem.traces
-      .filter((t) => t.info.traceId === `tr-${appTraceId}`)
+    const joined = mem.traces
       .flatMap((t) => t.data.spans)
-      .filter((s) => s.name === 'step');
-    expect(spans.map((s) => s.inputs)).toEqual([{ n: 1 }, { n: 2 }]);
+      .filter((s) => s.name === 'step' && s.attributes['autolog.otel.parent_span_id'] === appSpanId);
+    expect(joined.map((s) => (s.inputs as { n: number }).n).sort()).toEqual([1, 2, 3, 4]);
   });
 });
 

@@ -130,8 +130,7 @@ function rootInputs(traces: TraceRecord[], rootName: string): number[] {
 }
 
 // Each test runs its own child processes against its own store, so they run concurrently.
-describe.concurrent('traces are not lost when the process ends', () => {
-
+describe.concurrent('traces are not lost when the process ends', { timeout: 20_000 }, () => {
   it('writes every trace when the app ends normally without init() or flushTraces()', async ({ expect, onTestFinished }) => {
     const dbPath = tempStore(onTestFinished);
     const exit = await runApp(dbPath, ['natural', '5']);
@@ -199,14 +198,13 @@ describe.concurrent('traces are not lost when the process ends', () => {
   });
 });
 
-describe('two processes tracing into one store at once', () => {
-
+describe('two processes tracing into one store at once', { timeout: 25_000 }, () => {
   it('keeps all 600 traces with 3 spans each', async ({ onTestFinished }) => {
     const dbPath = tempStore(onTestFinished);
     const apps = ['a', 'b'].map((label) => startApp(dbPath, ['writer', '300', label]));
     await Promise.all(apps.map((app) => app.waitForLine('ready')));
     for (const app of apps) app.child.stdin.end('go\n');
-    const exits = await Promise.all(apps.map((app) => app.exited(25_000)));
+    const exits = await Promise.all(apps.map((app) => app.exited(20_000)));
     for (const exit of exits) {
       expect(exit.stderr).toBe('');
       expect(exit.code).toBe(0);

@@ -15,9 +15,7 @@ export interface ExperimentInfo {
 /** Looks an experiment up by id, then by name. */
 export function findExperiment(s: Statements, idOrName: string): ExperimentInfo | null {
   const row = s.experimentById.get(idOrName) ?? s.experimentByName.get(idOrName);
-  return row
-    ? { experimentId: row.experiment_id, name: row.name, creationTime: row.creation_time }
-    : null;
+  return row ? { experimentId: row.experiment_id, name: row.name, creationTime: row.creation_time } : null;
 }
 
 /**

@@ -3,14 +3,13 @@
  */
 import { join } from 'node:path';
 
+export type { ExperimentInfo } from './experiments.js';
 export {
   type DeleteTracesOptions,
   type ListTracesOptions,
   LocalStore,
   type LocalStoreOptions,
-  StoreWriteError,
 } from './local-store.js';
-export type { ExperimentInfo } from './experiments.js';
 export {
   DEFAULT_EXPERIMENT_ID,
   DEFAULT_EXPERIMENT_NAME,
@@ -20,6 +19,7 @@ export {
   SCHEMA_VERSION,
   SchemaVersionError,
 } from './schema.js';
+export { StoreWriteError } from './trace-writer.js';
 
 /** The store's path: `AUTOLOG_STORE` when set, else `<cwd>/.autolog/traces.db`. */
 export function defaultStorePath(): string {

@@ -6,27 +6,20 @@
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Assessment, TraceInfo, TraceRecord, TraceStore } from '../types.js';
-import {
-  ensureExperimentId,
-  type ExperimentInfo,
-  findExperiment,
-  getOrInsertExperimentByName,
-} from './experiments.js';
+import { type ExperimentInfo, findExperiment, getOrInsertExperimentByName } from './experiments.js';
 import {
   assessmentFromRow,
   assessmentParams,
   groupKeyValues,
   type SqlValue,
-  spanParams,
   TRACE_NAME_TAG,
   type TraceRow,
   traceInfoFromRow,
-  traceName,
-  traceParams,
 } from './rows.js';
 import { DEFAULT_EXPERIMENT_ID } from './schema.js';
-import { DEFAULT_BUSY_TIMEOUT_MS, isBusyError, openDatabase, withBusyRetry } from './sqlite-util.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, withBusyRetry } from './sqlite-util.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { TraceWriter } from './trace-writer.js';
 
 export interface LocalStoreOptions {
   /** The SQLite file; parent directories are created. `:memory:` gives a private in-memory store. */
@@ -58,18 +51,6 @@ export interface DeleteTracesOptions {
   maxTraces?: number;
 }
 
-/** Thrown by `export` when some traces of a batch could not be written (the others were). */
-export class StoreWriteError extends Error {
-  constructor(
-    message: string,
-    readonly failedTraceIds: string[],
-    options: { cause: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreWriteError';
-  }
-}
-
 export class LocalStore implements TraceStore {
   readonly name = 'sqlite';
   /** Absolute path of the SQLite file (or `:memory:`). */
@@ -77,8 +58,7 @@ export class LocalStore implements TraceStore {
   private readonly db: Database.Database;
   private readonly s: Statements;
   private readonly experimentId: string;
-  private readonly knownExperiments = new Set<string>();
-  private readonly writeBatch: Database.Transaction<(traces: readonly TraceRecord[]) => void>;
+  private readonly writer: TraceWriter;
   private closed = false;
 
   /**
@@ -92,10 +72,8 @@ export class LocalStore implements TraceStore {
     this.db = openDatabase(this.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     try {
       this.s = prepareStatements(this.db);
-      this.writeBatch = this.db.transaction((traces: readonly TraceRecord[]) => {
-        for (const trace of traces) this.writeTrace(trace);
-      });
       this.experimentId = this.resolveFromOptions(options);
+      this.writer = new TraceWriter(this.db, this.s, this.path, this.experimentId);
     } catch (err) {
       this.db.close();
       throw err;
@@ -127,18 +105,11 @@ export class LocalStore implements TraceStore {
    * (idempotent). Traces go to `trace.info.experimentId`, whose row is created as
    * `experiment-<id>` when unknown. If the batch fails for a reason other than a lock, the
    * traces are retried one by one so one bad trace does not hold back the others; the failures
-   * are then reported in a {@link StoreWriteError}.
+   * are then reported in a `StoreWriteError`.
    */
   export(traces: readonly TraceRecord[]): void {
     this.assertOpen();
-    if (traces.length === 0) return;
-    try {
-      withBusyRetry(this.db, () => this.writeBatch.immediate(traces));
-    } catch (err) {
-      this.knownExperiments.clear();
-      if (traces.length === 1 || isBusyError(err)) throw err;
-      this.exportOneByOne(traces);
-    }
+    this.writer.write(traces);
   }
 
   /** Reads a trace back whole (info with tags, metadata, assessments; spans by start time). */
@@ -330,61 +301,6 @@ export class LocalStore implements TraceStore {
     }
     if (options.experimentName !== undefined) return this.getOrCreateExperiment(options.experimentName);
     return DEFAULT_EXPERIMENT_ID;
-  }
-
-  private writeTrace(trace: TraceRecord): void {
-    const s = this.s;
-    const info = trace.info;
-    const spans = trace.data?.spans ?? [];
-    const traceId = info.traceId;
-    const experimentId = info.experimentId || this.experimentId;
-    if (!this.knownExperiments.has(experimentId)) {
-      ensureExperimentId(s, experimentId);
-      this.knownExperiments.add(experimentId);
-    }
-    s.deleteTrace.run(traceId);
-    const name = traceName(info, spans);
-    s.insertTrace.run(...traceParams(info, experimentId, name));
-    const tags = info.tags ?? {};
-    for (const key of Object.keys(tags)) s.insertTag.run(traceId, key, String(tags[key]));
-    if (name !== null && tags[TRACE_NAME_TAG] === undefined) {
-      s.insertTag.run(traceId, TRACE_NAME_TAG, name);
-    }
-    const metadata = info.traceMetadata ?? {};
-    for (const key of Object.keys(metadata)) {
-      s.insertMetadata.run(traceId, key, String(metadata[key]));
-    }
-    for (const span of spans) s.insertSpan.run(...spanParams(traceId, span));
-    const assessments = info.assessments ?? [];
-    for (const a of assessments) s.upsertAssessment.run(...assessmentParams(a, traceId));
-    for (const a of assessments) {
-      if (a.overrides && a.overrides !== a.assessmentId) {
-        s.invalidateAssessment.run(traceId, a.overrides);
-      }
-    }
-  }
-
-  private exportOneByOne(traces: readonly TraceRecord[]): void {
-    const failed: string[] = [];
-    let firstError: unknown;
-    for (const trace of traces) {
-      try {
-        withBusyRetry(this.db, () => this.writeBatch.immediate([trace]));
-      } catch (err) {
-        this.knownExperiments.clear();
-        if (isBusyError(err)) throw err;
-        failed.push(trace.info?.traceId);
-        firstError ??= err;
-      }
-    }
-    if (failed.length === 0) return;
-    const reason = firstError instanceof Error ? firstError.message : String(firstError);
-    throw new StoreWriteError(
-      `Could not write ${failed.length} of ${traces.length} traces to the local trace store at ` +
-        `"${this.path}" (the others were written): ${reason}`,
-      failed,
-      { cause: firstError },
-    );
   }
 
   private infoOf(row: TraceRow): TraceInfo {

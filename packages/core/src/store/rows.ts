@@ -3,14 +3,7 @@
  * used on the write path (they bind faster than named ones); their order matches the
  * INSERT statements in `statements.ts`.
  */
-import type {
-  Assessment,
-  AssessmentError,
-  SpanData,
-  TokenUsage,
-  TraceInfo,
-  TraceState,
-} from '../types.js';
+import type { Assessment, AssessmentError, SpanData, TokenUsage, TraceInfo, TraceState } from '../types.js';
 
 export interface TraceRow {
   trace_id: string;
@@ -70,11 +63,7 @@ export function traceName(info: TraceInfo, spans: readonly SpanData[]): string |
 }
 
 /** Parameters of `insertTrace`, in column order. */
-export function traceParams(
-  info: TraceInfo,
-  experimentId: string,
-  name: string | null,
-): SqlValue[] {
+export function traceParams(info: TraceInfo, experimentId: string, name: string | null): SqlValue[] {
   const usage = info.tokenUsage;
   return [
     info.traceId,
@@ -196,9 +185,9 @@ export function traceInfoFromRow(
 export function groupKeyValues(rows: readonly KeyValueRow[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   for (const row of rows) {
-    let record = out.get(row.trace_id);
-    if (!record) out.set(row.trace_id, (record = {}));
-    record[row.key] = row.value;
+    const record = out.get(row.trace_id);
+    if (record) record[row.key] = row.value;
+    else out.set(row.trace_id, { [row.key]: row.value });
   }
   return out;
 }

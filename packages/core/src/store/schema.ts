@@ -44,11 +44,10 @@ CREATE TABLE traces (
   reasoning_tokens        INTEGER
 );
 CREATE INDEX traces_experiment_time ON traces (experiment_id, request_time DESC);
-CREATE INDEX traces_time ON traces (request_time DESC);
 CREATE INDEX traces_state ON traces (state);
 CREATE INDEX traces_name ON traces (name);
 CREATE INDEX traces_duration ON traces (execution_duration);
-CREATE INDEX traces_client_request_id ON traces (client_request_id);
+CREATE INDEX traces_client_request_id ON traces (client_request_id) WHERE client_request_id IS NOT NULL;
 
 CREATE TABLE trace_tags (
   trace_id TEXT NOT NULL REFERENCES traces (trace_id) ON DELETE CASCADE,
@@ -78,9 +77,9 @@ CREATE TABLE spans (
   content       TEXT NOT NULL,
   PRIMARY KEY (trace_id, span_id)
 );
-CREATE INDEX spans_name ON spans (name, trace_id);
-CREATE INDEX spans_type ON spans (span_type, trace_id);
-CREATE INDEX spans_status ON spans (status, trace_id);
+CREATE INDEX spans_name ON spans (name);
+CREATE INDEX spans_type ON spans (span_type);
+CREATE INDEX spans_status ON spans (status);
 
 CREATE TABLE assessments (
   assessment_id    TEXT PRIMARY KEY NOT NULL,

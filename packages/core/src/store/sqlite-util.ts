@@ -35,9 +35,7 @@ function describe(err: unknown, dir: string): string {
   }
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && !err.message.includes(code)
-      ? `${err.message} (${code})`
-      : err.message;
+    return typeof code === 'string' && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
   }
   return String(err);
 }
@@ -97,12 +95,7 @@ export function sleepSync(ms: number): void {
  * with SQLITE_BUSY after the connection's busy timeout. Inside an open transaction it does not
  * retry (the enclosing transaction must). The last error propagates.
  */
-export function withBusyRetry<T>(
-  db: Database.Database,
-  fn: () => T,
-  attempts = 4,
-  baseDelayMs = 25,
-): T {
+export function withBusyRetry<T>(db: Database.Database, fn: () => T, attempts = 4, baseDelayMs = 25): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return fn();

@@ -54,9 +54,7 @@ export function prepareStatements(db: Database.Database): Statements {
   const p = <R = unknown>(sql: string): Stmt<R> => db.prepare<unknown[], R>(sql);
   const pluck = <R>(sql: string): Stmt<R> => p<R>(sql).pluck();
   return {
-    experimentById: p(
-      'SELECT experiment_id, name, creation_time FROM experiments WHERE experiment_id = ?',
-    ),
+    experimentById: p('SELECT experiment_id, name, creation_time FROM experiments WHERE experiment_id = ?'),
     experimentByName: p('SELECT experiment_id, name, creation_time FROM experiments WHERE name = ?'),
     experimentNameTaken: pluck('SELECT 1 FROM experiments WHERE name = ?'),
     nextExperimentId: pluck(
@@ -75,9 +73,7 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertTag: p('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
-    insertMetadata: p(
-      'INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)',
-    ),
+    insertMetadata: p('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
     insertSpan: p(
       `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, name, span_type, status,
          start_time_ns, end_time_ns, content)
@@ -96,20 +92,14 @@ export function prepareStatements(db: Database.Database): Statements {
          last_update_time = excluded.last_update_time, overrides = excluded.overrides,
          valid = excluded.valid`,
     ),
-    invalidateAssessment: p(
-      'UPDATE assessments SET valid = 0 WHERE trace_id = ? AND assessment_id = ?',
-    ),
-    validateAssessment: p(
-      'UPDATE assessments SET valid = 1 WHERE trace_id = ? AND assessment_id = ?',
-    ),
+    invalidateAssessment: p('UPDATE assessments SET valid = 0 WHERE trace_id = ? AND assessment_id = ?'),
+    validateAssessment: p('UPDATE assessments SET valid = 1 WHERE trace_id = ? AND assessment_id = ?'),
     traceExists: pluck('SELECT 1 FROM traces WHERE trace_id = ?'),
     traceRow: p('SELECT * FROM traces WHERE trace_id = ?'),
     tagsOf: p('SELECT trace_id, key, value FROM trace_tags WHERE trace_id = ?'),
     metadataOf: p('SELECT trace_id, key, value FROM trace_metadata WHERE trace_id = ?'),
     assessmentsOf: p('SELECT * FROM assessments WHERE trace_id = ? ORDER BY rowid'),
-    spanContentsOf: pluck(
-      'SELECT content FROM spans WHERE trace_id = ? ORDER BY start_time_ns, rowid',
-    ),
+    spanContentsOf: pluck('SELECT content FROM spans WHERE trace_id = ? ORDER BY start_time_ns, rowid'),
     traceRowsIn: p(`SELECT * FROM traces WHERE trace_id IN (${IDS})`),
     tagsIn: p(`SELECT trace_id, key, value FROM trace_tags WHERE trace_id IN (${IDS})`),
     metadataIn: p(`SELECT trace_id, key, value FROM trace_metadata WHERE trace_id IN (${IDS})`),

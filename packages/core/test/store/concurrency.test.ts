@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/index.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 
@@ -36,8 +36,8 @@ describe('LocalStore under concurrent writers', () => {
     const path = join(tmp.dir, 'shared', 'traces.db');
     const startAt = String(Date.now() + 1500);
     const results = await Promise.all([
-      runWriter([path, 'a', '200', '10', startAt]),
-      runWriter([path, 'b', '200', '10', startAt]),
+      runWriter([path, 'a', '200', '5', startAt]),
+      runWriter([path, 'b', '200', '5', startAt]),
     ]);
     for (const r of results) expect(r.stderr).toBe('');
     for (const r of results) expect(r.code).toBe(0);

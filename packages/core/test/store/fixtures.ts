@@ -158,7 +158,8 @@ export function realisticTrace(): TraceRecord {
           attributes: {
             'exception.type': 'OrderNotFound',
             'exception.message': 'order 123 does not exist',
-            'exception.stacktrace': 'OrderNotFound: order 123 does not exist\n    at lookupOrder (tools.ts:12:11)',
+            'exception.stacktrace':
+              'OrderNotFound: order 123 does not exist\n    at lookupOrder (tools.ts:12:11)',
           },
         },
       ],

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultStorePath, LocalStore, StoreWriteError } from '../../src/store/index.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 

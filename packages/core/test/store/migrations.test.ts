@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   LocalStore,
   MIGRATIONS,
@@ -72,7 +72,9 @@ describe('LocalStore opening and migrations', () => {
     expect(error).toBeInstanceOf(SchemaVersionError);
     expect((error as Error).message).toContain(`"${path}"`);
     expect((error as Error).message).toMatch(
-      new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than the version ${SCHEMA_VERSION}.*Upgrade @autolog/core`),
+      new RegExp(
+        `schema version ${SCHEMA_VERSION + 1}, newer than the version ${SCHEMA_VERSION}.*Upgrade @autolog/core`,
+      ),
     );
   });
 
@@ -122,16 +124,19 @@ describe('LocalStore opening and migrations', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
-  it.skipIf(process.getuid?.() === 0)('gives a clear error naming the path when the directory is read-only', () => {
-    const dir = join(tmp.dir, 'ro');
-    mkdirSync(dir);
-    chmodSync(dir, 0o500);
-    try {
-      expect(() => new LocalStore({ path: join(dir, 'traces.db') })).toThrow(
-        /Cannot open the local trace store at ".*ro\/traces\.db".*(EACCES|permission)/i,
-      );
-    } finally {
-      chmodSync(dir, 0o700);
-    }
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'gives a clear error naming the path when the directory is read-only',
+    () => {
+      const dir = join(tmp.dir, 'ro');
+      mkdirSync(dir);
+      chmodSync(dir, 0o500);
+      try {
+        expect(() => new LocalStore({ path: join(dir, 'traces.db') })).toThrow(
+          /Cannot open the local trace store at ".*ro\/traces\.db".*(EACCES|permission)/i,
+        );
+      } finally {
+        chmodSync(dir, 0o700);
+      }
+    },
+  );
 });

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/index.js';
 import type { TraceRecord } from '../../src/types.js';
 import { realisticTrace, simpleTrace, tempDir } from './fixtures.js';
