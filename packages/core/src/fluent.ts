@@ -336,3 +336,17 @@ function stringValue(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * Runs `fn` with `span` as the current span (for integrations that start spans themselves and
+ * call back into user code, e.g. a model call that may trigger traced tools).
+ */
+export function runInSpan<T>(span: LiveSpan, fn: () => T): T {
+  if (!span.isRecording) return fn();
+  return runInFrame(frameWithSpan(currentFrame(), span), fn);
+}
+
+/** True when tracing is switched off in this async context (`tracingContext({ enabled: false })`). */
+export function isTracingSuppressed(): boolean {
+  return currentFrame()?.disabled === true;
+}

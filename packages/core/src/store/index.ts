@@ -10,6 +10,7 @@ export {
   LocalStore,
   type LocalStoreOptions,
 } from './local-store.js';
+export type { TraceRow } from './rows.js';
 export {
   DEFAULT_EXPERIMENT_ID,
   DEFAULT_EXPERIMENT_NAME,

@@ -39,8 +39,7 @@ describe('LocalStore under concurrent writers', () => {
       runWriter([path, 'a', '200', '5', startAt]),
       runWriter([path, 'b', '200', '5', startAt]),
     ]);
-    for (const r of results) expect(r.stderr).toBe('');
-    for (const r of results) expect(r.code).toBe(0);
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
     const outputs = results.map((r) => JSON.parse(r.stdout));
     expect(outputs.map((o) => o.written)).toEqual([200, 200]);
     expect(outputs[0].experimentId).toBe(outputs[1].experimentId);

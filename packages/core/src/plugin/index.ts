@@ -1,0 +1,12 @@
+/**
+ * The toolkit for integrations (`@autolog/core/plugin`): the plugin base, method wrapping,
+ * span helpers and the diagnostic logger. Applications use `@autolog/core` instead.
+ */
+export { AutologPlugin, resolveFromApp, type PluginStatus } from './plugin.js';
+export { wrapMethod, unwrapMethod, isWrapped } from './wrap.js';
+export { runInSpan, isTracingSuppressed, startSpan } from '../fluent.js';
+export { settings } from '../settings.js';
+export { diag, describeError } from '../diag.js';
+export { LiveSpan } from '../live-span.js';
+export { TOKEN_USAGE_KEY, COST_KEY } from '../trace-record.js';
+export { SpanAttributeKey } from './keys.js';
