@@ -41,7 +41,12 @@ export class DestinationWorker {
     this.stats = { destination: destination.name, exported: 0, retried: 0, dropped: 0, pending: 0 };
   }
 
-  push(records: TraceRecord[]): void {
+  /**
+   * Queues records for delivery. Synchronous destinations write one batch now and the rest in
+   * later macrotasks (the event loop is never held for long), unless `sync` asks to write
+   * everything now (process exit, or a burst that never yields to the event loop).
+   */
+  push(records: TraceRecord[], sync = false): void {
     for (const r of records) this.queue.push(r);
     const overflow = this.queue.length - this.options.maxQueueTraces;
     if (overflow > 0) {
@@ -49,7 +54,7 @@ export class DestinationWorker {
       this.stats.dropped += overflow;
       diag.warn(`destination ${this.destination.name} is behind: dropped ${overflow} oldest trace(s) (queue bound ${this.options.maxQueueTraces}; ${this.stats.dropped} dropped in all)`);
     }
-    this.pump();
+    this.pump(sync);
   }
 
   get idle(): boolean {
@@ -70,9 +75,25 @@ export class DestinationWorker {
     this.pump();
   }
 
-  private pump(): void {
-    // Synchronous destinations (the local store) drain in this loop without awaiting.
+  private pumpScheduled = false;
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(sync = false): void {
+    let batches = 0;
     while (!this.inFlight && !this.backoff && this.queue.length) {
+      if (!sync && batches++ > 0) {
+        // One synchronous batch per macrotask keeps the app's event loop responsive.
+        this.schedulePump();
+        break;
+      }
       const batch = this.queue.splice(0, this.options.batchSize);
       this.inFlight = batch;
       let result: unknown;
@@ -111,10 +132,12 @@ export class DestinationWorker {
     this.inFlight = undefined;
     this.attempt++;
     this.stats.lastError = describeError(err);
-    if (this.attempt >= this.options.maxAttempts || isPermanent(err)) {
+    const permanent = isPermanent(err);
+    if (this.attempt >= this.options.maxAttempts || permanent) {
       this.stats.dropped += batch.length;
+      const why = permanent ? 'the error is not retryable' : `after ${this.attempt} attempt(s)`;
       this.attempt = 0;
-      diag.error(`destination ${this.destination.name} failed to export ${batch.length} trace(s), dropped after ${this.options.maxAttempts} attempt(s): ${this.stats.lastError}`);
+      diag.error(`destination ${this.destination.name} failed to export ${batch.length} trace(s), dropped (${why}): ${this.stats.lastError}`);
       return;
     }
     this.stats.retried++;

@@ -6,6 +6,10 @@ export type AutologErrorCode =
   | 'INVALID_OPTION'
   | 'EXPERIMENT_NOT_FOUND'
   | 'TRACE_NOT_FOUND'
+  | 'ASSESSMENT_NOT_FOUND'
+  | 'TAG_NOT_FOUND'
+  | 'INVALID_FILTER'
+  | 'INVALID_ARGUMENT'
   | 'NOT_SUPPORTED';
 
 /**

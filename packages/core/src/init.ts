@@ -172,12 +172,12 @@ function installExitHooks(): void {
     finishOpenTraces(true);
     const p = runtime.pipeline;
     if (p && p.stats().some((s) => s.pending > 0)) void p.flush(SIGNAL_FLUSH_MS);
-    else p?.drain();
+    else p?.drainNow(false);
   });
   // Last chance, synchronous: destinations that write synchronously (the local store) still get the traces.
   process.on('exit', () => {
     finishOpenTraces();
-    runtime.pipeline?.drain();
+    runtime.pipeline?.drainNow(true);
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = () => {

@@ -12,7 +12,7 @@ export interface PipelineOptions extends WorkerOptions {
 
 export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
   maxQueueTraces: 10_000,
-  batchSize: 256,
+  batchSize: 64,
   maxAttempts: 5,
   baseBackoffMs: 200,
   maxBackoffMs: 10_000,
@@ -45,7 +45,8 @@ export class ExportPipeline {
       return;
     }
     this.pending.push(buffer);
-    if (this.pending.length >= this.options.highWaterMark) this.drain();
+    // A burst that never yields to the event loop: convert and write now, so memory stays bounded.
+    if (this.pending.length >= this.options.highWaterMark) this.drainNow(true);
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.drain);
@@ -53,7 +54,10 @@ export class ExportPipeline {
   }
 
   /** Converts every waiting trace and hands the records to each destination. */
-  readonly drain = (): void => {
+  readonly drain = (): void => this.drainNow(false);
+
+  /** `sync`: synchronous destinations write everything before this returns (exit, bursts). */
+  drainNow(sync: boolean): void {
     this.scheduled = false;
     if (!this.pending.length) return;
     const buffers = this.pending;
@@ -66,8 +70,8 @@ export class ExportPipeline {
         diag.error(`could not build trace ${buffer.traceId}: ${describeError(err)}`);
       }
     }
-    for (const worker of this.workers) worker.push(records);
-  };
+    for (const worker of this.workers) worker.push(records, sync);
+  }
 
   /** Waits until every finished trace is delivered or given up on, at most `timeoutMs`. */
   async flush(timeoutMs = 30_000): Promise<boolean> {
