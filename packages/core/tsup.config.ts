@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', 'plugin/index': 'src/plugin/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // TSUP_NO_DTS=1 skips declarations (tests that only need runnable builds).
+  dts: !process.env.TSUP_NO_DTS,
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -1,0 +1,123 @@
+import { SpanAttributeKey, SpanType, isTracingSuppressed, runInSpan, startSpan } from './core.js';
+import { observeResult } from './api-promise.js';
+import { ChatStreamAccumulator, endChatCompletion } from './chat.js';
+import { CompletionStreamAccumulator } from './completions.js';
+import { ResponseStreamAccumulator, endResponse } from './responses.js';
+import { type CallContext, endWithError, endWithResponse } from './span-end.js';
+import { instrumentStream, type StreamAccumulator } from './stream.js';
+import type { ModelPrice } from './types.js';
+
+/** One traced SDK method: how its span is named and typed, and how its result is read. */
+export interface CallKind {
+  /** Path of the resource on the client, e.g. `chat.completions`. */
+  resource: string;
+  spanType: string;
+  operation: string;
+  onResponse(ctx: CallContext, data: any): void;
+  streamAccumulator(ctx: CallContext): StreamAccumulator;
+}
+
+export const CALL_KINDS: Record<'chat' | 'responses' | 'embeddings' | 'completions', CallKind> = {
+  chat: {
+    resource: 'chat.completions',
+    spanType: SpanType.CHAT_MODEL,
+    operation: 'chat',
+    onResponse: endChatCompletion,
+    streamAccumulator: (ctx) => new ChatStreamAccumulator(ctx),
+  },
+  responses: {
+    resource: 'responses',
+    spanType: SpanType.CHAT_MODEL,
+    operation: 'responses',
+    onResponse: endResponse,
+    streamAccumulator: (ctx) => new ResponseStreamAccumulator(ctx),
+  },
+  embeddings: {
+    resource: 'embeddings',
+    spanType: SpanType.EMBEDDING,
+    operation: 'embeddings',
+    // Vectors are large and rarely useful in a trace: record their count and dimensions.
+    onResponse: (ctx, data) =>
+      endWithResponse(ctx, data, {
+        object: data?.object,
+        model: data?.model,
+        data: Array.isArray(data?.data) ? data.data.map((d: any) => ({ index: d?.index, dimensions: dimensionsOf(d?.embedding) })) : undefined,
+        usage: data?.usage,
+      }),
+    streamAccumulator: (ctx) => ({ add() {}, finish: () => ctx.span.end(), fail: (e: unknown) => endWithError(ctx, e) }),
+  },
+  completions: {
+    resource: 'completions',
+    spanType: SpanType.LLM,
+    operation: 'text_completion',
+    onResponse: (ctx, data) => endWithResponse(ctx, data, data),
+    streamAccumulator: (ctx) => new CompletionStreamAccumulator(ctx),
+  },
+};
+
+function dimensionsOf(embedding: unknown): number | undefined {
+  if (Array.isArray(embedding)) return embedding.length;
+  // base64 float32
+  if (typeof embedding === 'string') return Math.floor((embedding.length * 3) / 4 / 4);
+  return undefined;
+}
+
+export interface CallSettings {
+  captureContent(): boolean;
+  prices(): Record<string, ModelPrice>;
+  active(): boolean;
+}
+
+/** The replacement for an SDK method: one span per call, the SDK's own return value passed back. */
+export function tracedMethod(kind: CallKind, settings: CallSettings) {
+  return (original: (...args: any[]) => any) =>
+    function traced(this: any, ...args: any[]) {
+      if (!settings.active() || isTracingSuppressed()) return original.apply(this, args);
+      let ctx: CallContext;
+      try {
+        ctx = startCall(kind, this, args[0], settings);
+      } catch {
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        result = runInSpan(ctx.span, () => original.apply(this, args));
+      } catch (err) {
+        endWithError(ctx, err);
+        throw err;
+      }
+      const streaming = args[0]?.stream === true;
+      return observeResult(
+        result,
+        ctx.span,
+        (data) => {
+          if (streaming) return instrumentStream(data, kind.streamAccumulator(ctx));
+          kind.onResponse(ctx, data);
+          return data;
+        },
+        (error) => endWithError(ctx, error),
+      );
+    };
+}
+
+function startCall(kind: CallKind, resource: any, body: any, settings: CallSettings): CallContext {
+  const client = resource?._client;
+  const azure = typeof client?.apiVersion === 'string' && client.apiVersion !== '';
+  const requestModel = typeof body?.model === 'string' ? body.model : undefined;
+  const attributes: Record<string, unknown> = {
+    [SpanAttributeKey.PROVIDER]: azure ? 'azure' : 'openai',
+    [SpanAttributeKey.MESSAGE_FORMAT]: 'openai',
+    'gen_ai.operation.name': kind.operation,
+  };
+  if (requestModel) attributes['gen_ai.request.model'] = requestModel;
+  if (azure) {
+    attributes['azure.api_version'] = client.apiVersion;
+    attributes['azure.deployment'] = client.deploymentName ?? client._deployment ?? requestModel;
+  }
+  if (Array.isArray(body?.tools) && body.tools.length) attributes[SpanAttributeKey.TOOLS] = body.tools;
+  if (body?.stream === true) attributes['autolog.stream'] = true;
+  const span = startSpan({ name: `${azure ? 'AzureOpenAI' : 'OpenAI'}.${kind.resource}`, spanType: kind.spanType, attributes });
+  const captureContent = settings.captureContent();
+  if (captureContent && body !== undefined) span.setInputs(body);
+  return { span, captureContent, prices: settings.prices(), requestModel, startedAt: performance.now() };
+}

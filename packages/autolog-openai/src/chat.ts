@@ -1,0 +1,113 @@
+import type { StreamAccumulator } from './stream.js';
+import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
+
+/** Finish reasons of a chat completion, for the span attribute. */
+function finishReasons(choices: any[] | undefined): string[] | undefined {
+  const reasons = choices?.map((c) => c?.finish_reason).filter((r) => typeof r === 'string');
+  return reasons?.length ? reasons : undefined;
+}
+
+export function endChatCompletion(ctx: CallContext, completion: any): void {
+  const reasons = finishReasons(completion?.choices);
+  endWithResponse(ctx, completion, completion, reasons ? { 'gen_ai.response.finish_reasons': reasons } : undefined);
+}
+
+interface ChoiceState {
+  index: number;
+  role: string;
+  content: string;
+  refusal: string;
+  toolCalls: Map<number, { id?: string; type: string; function: { name: string; arguments: string } }>;
+  finishReason: string | null;
+}
+
+/**
+ * Rebuilds a `chat.completion` from `chat.completion.chunk`s: text and refusals per choice,
+ * streamed tool-call deltas joined by index, finish reasons, and usage from the final chunk.
+ */
+export class ChatStreamAccumulator implements StreamAccumulator {
+  private readonly ctx: CallContext;
+  private readonly choices = new Map<number, ChoiceState>();
+  private readonly state = { first: false };
+  private id: string | undefined;
+  private model: string | undefined;
+  private created: number | undefined;
+  private usage: unknown;
+  private chunks = 0;
+
+  constructor(ctx: CallContext) {
+    this.ctx = ctx;
+  }
+
+  add(chunk: any): void {
+    this.chunks++;
+    if (!chunk) return;
+    this.id ??= chunk.id;
+    this.model ??= chunk.model;
+    this.created ??= chunk.created;
+    if (chunk.usage) this.usage = chunk.usage;
+    const choices = chunk.choices;
+    if (!Array.isArray(choices)) return;
+    for (const c of choices) {
+      const delta = c?.delta;
+      let state = this.choices.get(c.index ?? 0);
+      if (!state) {
+        state = { index: c.index ?? 0, role: 'assistant', content: '', refusal: '', toolCalls: new Map(), finishReason: null };
+        this.choices.set(state.index, state);
+      }
+      if (c.finish_reason) state.finishReason = c.finish_reason;
+      if (!delta) continue;
+      if (delta.role) state.role = delta.role;
+      if (typeof delta.content === 'string' && delta.content) {
+        markFirstToken(this.ctx, this.state);
+        state.content += delta.content;
+      }
+      if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
+      if (Array.isArray(delta.tool_calls)) {
+        markFirstToken(this.ctx, this.state);
+        for (const tc of delta.tool_calls) {
+          const i = tc.index ?? 0;
+          let call = state.toolCalls.get(i);
+          if (!call) {
+            call = { type: tc.type ?? 'function', function: { name: '', arguments: '' } };
+            state.toolCalls.set(i, call);
+          }
+          if (tc.id) call.id = tc.id;
+          if (tc.function?.name) call.function.name += tc.function.name;
+          if (tc.function?.arguments) call.function.arguments += tc.function.arguments;
+        }
+      }
+    }
+  }
+
+  completion(): any {
+    const choices = [...this.choices.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((s) => ({
+        index: s.index,
+        message: {
+          role: s.role,
+          content: s.content || (s.toolCalls.size ? null : ''),
+          ...(s.refusal ? { refusal: s.refusal } : {}),
+          ...(s.toolCalls.size ? { tool_calls: [...s.toolCalls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call) } : {}),
+        },
+        finish_reason: s.finishReason,
+      }));
+    return { id: this.id, object: 'chat.completion', created: this.created, model: this.model, choices, ...(this.usage ? { usage: this.usage } : {}) };
+  }
+
+  finish(early: boolean): void {
+    const completion = this.completion();
+    const reasons = finishReasons(completion.choices);
+    endWithResponse(this.ctx, completion, completion, {
+      'autolog.stream.chunks': this.chunks,
+      ...(reasons ? { 'gen_ai.response.finish_reasons': reasons } : {}),
+      ...(early ? { 'autolog.stream.stopped_early': true } : {}),
+    });
+  }
+
+  fail(error: unknown): void {
+    if (this.ctx.captureContent && this.chunks) this.ctx.span.setOutputs(this.completion());
+    endWithError(this.ctx, error);
+  }
+}

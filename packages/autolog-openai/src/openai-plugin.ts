@@ -1,0 +1,98 @@
+import { AutologPlugin, coreSettings, unwrapMethod, wrapMethod } from './core.js';
+import { CALL_KINDS, type CallKind, type CallSettings, tracedMethod } from './calls.js';
+import { DEFAULT_PRICES } from './pricing.js';
+import type { ModelPrice, OpenAIAutologOptions } from './types.js';
+
+const OWNER = 'autolog-openai';
+
+/** Where each traced method lives: a resource class reachable from the OpenAI class. */
+const TARGETS: Array<{ path: string[]; method: string; kind: CallKind }> = [
+  { path: ['Chat', 'Completions'], method: 'create', kind: CALL_KINDS.chat },
+  { path: ['Responses'], method: 'create', kind: CALL_KINDS.responses },
+  { path: ['Embeddings'], method: 'create', kind: CALL_KINDS.embeddings },
+  { path: ['Completions'], method: 'create', kind: CALL_KINDS.completions },
+];
+
+/** The OpenAI class of a module object (CommonJS `module.exports`, ESM namespace or default export). */
+function clientClassOf(moduleExports: any): any {
+  for (const candidate of [moduleExports?.OpenAI, moduleExports?.default?.OpenAI, moduleExports?.default, moduleExports]) {
+    if (typeof candidate === 'function' && candidate.Chat) return candidate;
+  }
+  return undefined;
+}
+
+function resolvePath(root: any, path: string[]): any {
+  return path.reduce((obj, key) => (obj ? obj[key] : undefined), root);
+}
+
+/**
+ * Traces the `openai` package: chat completions (plain, streamed, and through `parse`,
+ * `stream()` and `runTools`, which call `create` underneath), responses, embeddings and legacy
+ * completions, on `OpenAI` and `AzureOpenAI` alike — by patching the resource classes' `create`.
+ */
+export class OpenAIPlugin extends AutologPlugin {
+  readonly name = 'openai';
+  readonly moduleName = 'openai';
+  readonly supportedVersions = '>=4 <8';
+  private options: OpenAIAutologOptions = {};
+  private priceTable: Record<string, ModelPrice> = DEFAULT_PRICES;
+  readonly settings: CallSettings = {
+    active: () => this.enabled,
+    prices: () => this.priceTable,
+    captureContent: () => {
+      if (this.options.captureContent !== undefined) return this.options.captureContent;
+      const env = process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT;
+      if (env !== undefined && env !== '') return !/^(0|false|no|off)$/i.test(env.trim());
+      return coreSettings().captureContent;
+    },
+  };
+
+  configure(options: OpenAIAutologOptions = {}): void {
+    this.options = { ...options };
+    this.priceTable = options.prices ? { ...DEFAULT_PRICES, ...options.prices } : DEFAULT_PRICES;
+  }
+
+  protected patch(moduleExports: any): void {
+    const OpenAI = clientClassOf(moduleExports);
+    if (!OpenAI) throw new Error('no OpenAI client class in the module');
+    let patched = 0;
+    for (const target of TARGETS) {
+      const proto = resolvePath(OpenAI, target.path)?.prototype;
+      if (proto && wrapMethod(proto, target.method, OWNER, tracedMethod(target.kind, this.settings))) patched++;
+    }
+    if (!patched) throw new Error('none of chat.completions, responses, embeddings, completions found');
+  }
+
+  protected unpatch(moduleExports: any): void {
+    const OpenAI = clientClassOf(moduleExports);
+    for (const target of TARGETS) {
+      const proto = resolvePath(OpenAI, target.path)?.prototype;
+      if (proto) unwrapMethod(proto, target.method, OWNER);
+    }
+  }
+
+  /**
+   * Traces one client instance (for bundled code where the module cannot be patched).
+   * Returns the same client.
+   */
+  wrap<T>(client: T): T {
+    const c = client as any;
+    for (const target of TARGETS) {
+      const resource = resolvePath(c, target.kind.resource.split('.'));
+      if (resource && typeof resource[target.method] === 'function') {
+        wrapMethod(resource, target.method, OWNER, tracedMethod(target.kind, { ...this.settings, active: () => true }));
+      }
+    }
+    return client;
+  }
+
+  /** Undoes `wrap(client)`. */
+  unwrap<T>(client: T): T {
+    const c = client as any;
+    for (const target of TARGETS) {
+      const resource = resolvePath(c, target.kind.resource.split('.'));
+      if (resource && Object.hasOwn(resource, target.method)) unwrapMethod(resource, target.method, OWNER);
+    }
+    return client;
+  }
+}

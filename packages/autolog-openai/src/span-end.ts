@@ -1,0 +1,44 @@
+import { type LiveSpan, SpanAttributeKey } from './core.js';
+import { costOf, priceOf } from './pricing.js';
+import type { ModelPrice } from './types.js';
+import { toTokenUsage } from './usage.js';
+
+export interface CallContext {
+  span: LiveSpan;
+  captureContent: boolean;
+  prices: Record<string, ModelPrice>;
+  /** Model named in the request (for Azure, often the deployment name). */
+  requestModel: string | undefined;
+  /** performance.now() at the call, for time to first token. */
+  startedAt: number;
+}
+
+/** Records the response on the span (model, usage, cost, outputs) and ends it. */
+export function endWithResponse(ctx: CallContext, response: any, outputs: unknown, extra?: Record<string, unknown>): void {
+  const { span } = ctx;
+  const model = typeof response?.model === 'string' ? response.model : ctx.requestModel;
+  if (model) span.setAttribute(SpanAttributeKey.MODEL, model);
+  const usage = toTokenUsage(response?.usage);
+  if (usage) {
+    span.setAttribute(SpanAttributeKey.TOKEN_USAGE, usage);
+    const price = priceOf(model, ctx.prices) ?? priceOf(ctx.requestModel, ctx.prices);
+    if (price) span.setAttribute(SpanAttributeKey.COST, costOf(usage, price));
+  }
+  if (typeof response?.id === 'string') span.setAttribute('gen_ai.response.id', response.id);
+  if (extra) span.setAttributes(extra);
+  if (ctx.captureContent && outputs !== undefined) span.setOutputs(outputs);
+  span.end();
+}
+
+export function endWithError(ctx: CallContext, error: unknown): void {
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status === 'number') ctx.span.setAttribute('http.response.status_code', status);
+  ctx.span.recordException(error);
+  ctx.span.end();
+}
+
+export function markFirstToken(ctx: CallContext, state: { first: boolean }): void {
+  if (state.first) return;
+  state.first = true;
+  ctx.span.setAttribute(SpanAttributeKey.TIME_TO_FIRST_TOKEN_MS, Math.round((performance.now() - ctx.startedAt) * 1000) / 1000);
+}

@@ -1,0 +1,34 @@
+import { createRequire } from 'node:module';
+import { MemoryDestination, flushTraces, init, type SpanData, type TraceRecord } from '@autolog/core';
+
+const require = createRequire(import.meta.url);
+
+/** The openai majors tested, each under its package alias (CommonJS builds). */
+export const OPENAI_VERSIONS = [
+  { label: 'openai@4', module: require('openai-v4') },
+  { label: 'openai@5', module: require('openai-v5') },
+  { label: 'openai@6', module: require('openai-v6') },
+  { label: 'openai@7', module: require('openai') },
+] as const;
+
+export function clientClasses(mod: any): { OpenAI: any; AzureOpenAI: any } {
+  return { OpenAI: mod.OpenAI ?? mod.default ?? mod, AzureOpenAI: mod.AzureOpenAI ?? mod.default?.AzureOpenAI };
+}
+
+export function memoryTracing() {
+  const mem = new MemoryDestination();
+  init({ silent: true, destination: mem });
+  return {
+    mem,
+    async traces(): Promise<TraceRecord[]> {
+      await flushTraces();
+      return mem.traces;
+    },
+    async spans(): Promise<SpanData[]> {
+      await flushTraces();
+      return mem.traces.flatMap((t) => t.data.spans);
+    },
+  };
+}
+
+export const TEST_KEY = ['sk', 'test', 'abcdefghijklmnopqrstuvwxyz012345'].join('-');
