@@ -15,10 +15,13 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
-/** A 32-hex-character OpenTelemetry trace id (never all zeros). */
+/**
+ * A 32-hex-character OpenTelemetry trace id: 48 bits of epoch milliseconds, then 80 random
+ * bits. Ids that grow with time keep the store's indexes append-only (a random key would
+ * touch a random page of every index per trace); AWS X-Ray ids carry a time prefix the same way.
+ */
 export function newOtelTraceId(): string {
-  const id = randomHex(16);
-  return id === '00000000000000000000000000000000' ? newOtelTraceId() : id;
+  return Date.now().toString(16).padStart(12, '0').slice(-12) + randomHex(10);
 }
 
 /** A 16-hex-character OpenTelemetry span id (never all zeros). */

@@ -74,9 +74,6 @@ describe('init() configuration errors', () => {
     expect(err.message).toContain('12345');
   });
 
-  it('says that remote destinations are not available rather than silently ignoring them', () => {
-    expect(initError({ destination: 'http://127.0.0.1:5000' }).code).toBe('NOT_SUPPORTED');
-  });
 });
 
 describe('the local store as destination', () => {

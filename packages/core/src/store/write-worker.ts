@@ -1,0 +1,33 @@
+/**
+ * The local store's writer thread: receives batches of finished traces and writes them with
+ * its own connection, so SQLite work never runs on the application's thread. Counts what it
+ * has processed in shared memory, so the main thread can wait for it even inside an `exit`
+ * handler.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { TraceRecord } from '../types.js';
+import { LocalStore } from './local-store.js';
+
+interface WriterData {
+  path: string;
+  experimentId: string;
+  busyTimeoutMs?: number;
+  counters: SharedArrayBuffer;
+}
+
+const data = workerData as WriterData;
+const processed = new Int32Array(data.counters);
+const store = new LocalStore({ path: data.path, experimentId: data.experimentId, busyTimeoutMs: data.busyTimeoutMs });
+
+parentPort?.on('message', (message: { traces: TraceRecord[] }) => {
+  let error: string | undefined;
+  try {
+    store.export(message.traces);
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  Atomics.add(processed, 0, message.traces.length);
+  Atomics.notify(processed, 0);
+  if (error) parentPort?.postMessage({ error, count: message.traces.length });
+});
+parentPort?.postMessage({ ready: true });

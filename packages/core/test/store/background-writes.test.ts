@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalStore, flushTraces, getTrace, init, trace, withSpan } from '../../src/index.js';
+import { LocalStoreDestination } from '../../src/store/local-store-destination.js';
+
+process.env.AUTOLOG_BACKGROUND_WRITES = '1';
+afterAll(() => {
+  delete process.env.AUTOLOG_BACKGROUND_WRITES;
+});
+
+describe('local store writes on a writer thread', () => {
+  it('writes finished traces from a thread and reads them back after flush', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'autolog-bg-')), 'traces.db');
+    const { destinations } = init({ silent: true, destination: path });
+    expect(destinations[0]).toBeInstanceOf(LocalStoreDestination);
+    const step = trace((i: number) => i * 2, { name: 'step' });
+    const request = trace(async (i: number) => withSpan(() => step(i), { name: 'inner' }), { name: 'request' });
+    for (let i = 0; i < 500; i++) await request(i);
+    expect(await flushTraces(60_000)).toBe(true);
+    const store = new LocalStore({ path });
+    const infos = store.listTraces({ limit: 1000 });
+    expect(infos).toHaveLength(500);
+    const one = await getTrace(infos[0].traceId);
+    expect(one!.data.spans.map((s) => s.name)).toEqual(['request', 'inner', 'step']);
+    store.close();
+  });
+
+  it('keeps memory bounded in a burst that never yields, losing nothing', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'autolog-bg-')), 'burst.db');
+    init({ silent: true, destination: path });
+    const work = trace((i: number) => i, { name: 'burst' });
+    for (let i = 0; i < 15_000; i++) work(i);
+    expect(await flushTraces(60_000)).toBe(true);
+    const store = new LocalStore({ path });
+    expect(store.listTraces({ limit: 20_000 })).toHaveLength(15_000);
+    store.close();
+  });
+});
