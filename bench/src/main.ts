@@ -4,7 +4,7 @@
  * drift hits every library alike. Exporters post to a loopback sink in a child process.
  * See README.md for the method and what each column means.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { autolog } from './adapters/autolog.js';
 import { langfuse } from './adapters/langfuse.js';
@@ -31,8 +31,34 @@ import {
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CFG = QUICK
-  ? { rounds: 5, calls: 2_000, chunk: 250, warmRounds: 1, memN: 5_000, memReps: 1, floodN: 20_000, floodTimeoutMs: 15_000 }
-  : { rounds: 15, calls: 5_000, chunk: 250, warmRounds: 2, memN: 10_000, memReps: 3, floodN: 100_000, floodTimeoutMs: 60_000 };
+  ? {
+      rounds: 5,
+      maxCalls: 2_000,
+      minCalls: 250,
+      chunk: 250,
+      /** Calls per round are cut for slow libraries so one round costs about this much CPU. */
+      roundBudgetUs: 80_000,
+      /** Prime, so a library that writes out every k spans (k round) still holds a remainder. */
+      memN: 1_999,
+      /** A library whose flush of memN spans would cost more CPU than this is measured in the flood. */
+      memFlushBudgetUs: 3_000_000,
+      floodN: 10_000,
+      /** Per-library time budget for the flood (loop + flush); see the flood section. */
+      floodBudgetMs: 2_000,
+      floodTimeoutMs: 8_000,
+    }
+  : {
+      rounds: 15,
+      maxCalls: 5_000,
+      minCalls: 250,
+      chunk: 250,
+      roundBudgetUs: 250_000,
+      memN: 9_973,
+      memFlushBudgetUs: 10_000_000,
+      floodN: 100_000,
+      floodBudgetMs: 25_000,
+      floodTimeoutMs: 40_000,
+    };
 
 const gc: () => void =
   (globalThis as { gc?: () => void }).gc ??
@@ -53,50 +79,61 @@ let blackhole = 0;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const cpuMicros = (u: NodeJS.CpuUsage) => u.user + u.system;
 
 // ---------------------------------------------------------------------------------------------
-// Measurements
+// Measurement primitives
 
 /**
- * Awaits `fn` `calls` times in chunks of `chunk` calls. Only the chunks are timed; between
- * chunks the loop yields one macrotask turn so exporters' timers and I/O can run (outside the
- * timed part) the way they would in a server. Returns ns per call.
+ * Awaits `fn` `calls` times in chunks of `chunk` calls. Only the chunks are timed; between chunks
+ * the loop yields one event-loop turn so exporters' timers and I/O run (outside the timed part)
+ * as they would in a server. Returns wall-clock ns and process CPU ns per call, chunks only.
  */
-async function hotLoop(fn: (x: number) => Promise<number>, calls: number, chunk: number): Promise<number> {
-  let ns = 0n;
+async function hotLoop(fn: (x: number) => Promise<number>, calls: number, chunk: number) {
+  let wall = 0n;
+  let cpu = 0;
   let acc = 0;
   for (let done = 0; done < calls; done += chunk) {
     const n = Math.min(chunk, calls - done);
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) acc += await fn(i);
-    ns += process.hrtime.bigint() - t0;
+    wall += process.hrtime.bigint() - t0;
+    cpu += cpuMicros(process.cpuUsage(c0));
     await yieldToEventLoop();
   }
   blackhole ^= acc;
-  return Number(ns) / calls;
+  return { wallNs: Number(wall) / calls, cpuNs: (cpu * 1000) / calls };
 }
 
-/** Calls `fn` n times without ever yielding to the event loop (not even to microtasks). */
-function syncLoop(fn: (x: number) => unknown, n: number): void {
+/**
+ * Calls `fn` n times without ever yielding to the event loop (not even to microtasks), stopping
+ * early (at a multiple of 1,000 calls) once `deadline` (performance.now() ms) has passed.
+ * Returns the number of calls made.
+ */
+function syncLoop(fn: (x: number) => unknown, n: number, deadline = Number.POSITIVE_INFINITY): number {
   let acc = 0;
-  for (let i = 0; i < n; i++) {
-    const r = fn(i);
-    if (typeof r === 'number') acc += r;
+  let i = 0;
+  while (i < n) {
+    const end = Math.min(n, i + 1_000);
+    for (; i < end; i++) {
+      const r = fn(i);
+      if (typeof r === 'number') acc += r;
+    }
+    if (performance.now() > deadline) break;
   }
   blackhole ^= acc;
+  return i;
 }
 
-function cpuMicros(u: NodeJS.CpuUsage): number {
-  return u.user + u.system;
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<{ ok: true; value: T } | { ok: false }> {
+/** Waits for `p` at most `ms` (a library that blocks the event loop can overrun the box). */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ ok: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false }), ms);
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([p.then((value) => ({ ok: true as const, value })), timeout]);
+    return await Promise.race([p.then(() => true), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -106,32 +143,37 @@ interface LiveAdapter {
   a: Adapter;
   hot: (x: number) => Promise<number>;
   sync: (x: number) => unknown;
+  /** Calls per round, sized in the warm-up so a round costs about CFG.roundBudgetUs of CPU. */
+  calls: number;
   hotNs: number[];
+  hotCpuNs: number[];
   allInUs: number[];
   called: number;
-  memBytes: number[];
-  memHeld: number[];
-  memNote?: string;
-  exportedBefore?: number;
-  exportedAfter?: number;
-  flood?: FloodResult;
-}
-
-interface FloodResult {
-  received: number | undefined;
-  receivedNote?: string;
-  heldHeapBytes: number;
-  peakRssBytes: number;
-  peakHeapBytes: number;
-  flushMs: number;
-  flushTimedOut: boolean;
+  deliveredInRounds?: number;
+  mem?: { n: number; heapBytes: number; held: number; fromFlood: boolean };
+  floodPlan?: { mode: 'flush' | 'loop-only' };
+  flood?: {
+    n: number;
+    mode: 'flush' | 'loop-only';
+    received: number | undefined;
+    note?: string;
+    heldHeapBytes: number;
+    peakRssBytes: number;
+    peakHeapBytes: number;
+    loopMs: number;
+    flushMs: number;
+    flushDone: boolean;
+  };
 }
 
 /** Spans delivered so far by this adapter: counted by the sink, or by the adapter itself. */
 async function deliveredCount(sink: Sink, a: Adapter): Promise<{ count: number | undefined; note?: string }> {
   if (a.sinkKey) {
     const s = (await sink.stats())[a.sinkKey];
-    return { count: s?.spans ?? 0, note: s?.parseErrors ? `${s.parseErrors} unparsed requests` : undefined };
+    return {
+      count: s?.spans ?? 0,
+      note: s?.parseErrors ? `${s.parseErrors} sink requests not parsed` : undefined,
+    };
   }
   if (a.delivered) return a.delivered();
   return { count: undefined };
@@ -142,10 +184,14 @@ function machineLine(): string {
   const model = c[0]?.model?.trim() || 'unknown CPU';
   return (
     `machine: ${model}, ${c.length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM; ` +
-    `node ${process.version} (${process.platform}-${process.arch}); ` +
-    `V8 heap limit ${fmtBytes(getHeapStatistics().heap_size_limit)}`
+    `node ${process.version} (${process.platform}-${process.arch}); V8 heap limit ${fmtBytes(getHeapStatistics().heap_size_limit)}`
   );
 }
+
+const loadLine = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -156,21 +202,23 @@ function log(msg: string): void {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(machineLine());
+  console.log(`load average at start: ${loadLine()} (1/5/15 min)`);
   console.log(
     `mode: ${QUICK ? 'BENCH_QUICK (smoke run; numbers are rough)' : 'full'}; ` +
-      `${CFG.rounds} interleaved rounds × ${CFG.calls} awaited calls (timed in chunks of ${CFG.chunk}), ` +
-      `${CFG.warmRounds} warm-up round(s); memory: ${CFG.memN} spans × ${CFG.memReps}; flood: ${CFG.floodN} spans`,
+      `${CFG.rounds} interleaved rounds of ${CFG.minCalls}–${CFG.maxCalls} awaited calls per library ` +
+      `(timed in chunks of ${CFG.chunk}); memory: ${CFG.memN.toLocaleString('en-US')} spans; ` +
+      `flood: ${CFG.floodN.toLocaleString('en-US')} spans`,
   );
 
   const sink = await startSink();
   log(`sink listening at ${sink.url} (child process)`);
 
-  // Before any AsyncLocalStorage is enabled in this process (Node 20 then installs promise hooks
-  // that every later promise pays for, traced or not).
+  // Before any AsyncLocalStorage is enabled in this process: on Node 20 the first enabled one
+  // installs promise hooks that every later promise pays for, traced or not.
   const preAls: number[] = [];
-  for (let r = 0; r < Math.max(3, CFG.rounds >> 1); r++) {
+  for (let r = 0; r < 5; r++) {
     gc();
-    preAls.push(await hotLoop(work, CFG.calls, CFG.chunk));
+    preAls.push((await hotLoop(work, CFG.maxCalls, CFG.chunk)).wallNs);
   }
 
   const all: Adapter[] = [untraced, otel, langsmith, langfuse, autolog];
@@ -181,16 +229,21 @@ async function main(): Promise<void> {
       await a.setup(sink.url);
       a.activate?.();
       try {
-        live.push({
+        const l: LiveAdapter = {
           a,
           hot: a.traced(work),
           sync: a.tracedSync(workSync),
+          calls: CFG.maxCalls,
           hotNs: [],
+          hotCpuNs: [],
           allInUs: [],
           called: 0,
-          memBytes: [],
-          memHeld: [],
-        });
+        };
+        // Sanity check: the traced function still returns the right value, and flush works.
+        const v = await l.hot(41);
+        if (v !== 42) throw new Error(`traced function returned ${v}`);
+        await a.flush();
+        live.push(l);
       } finally {
         a.deactivate?.();
       }
@@ -199,248 +252,173 @@ async function main(): Promise<void> {
       log(`SKIP ${a.name}: ${(err as Error).message}`);
     }
   }
-
-  // Sanity check: one call each, and each really produces something at the sink / store.
-  for (const l of live) {
-    l.a.activate?.();
-    try {
-      const v = await l.hot(41);
-      if (v !== 42) throw new Error(`traced function returned ${v}`);
-      await l.a.flush();
-    } finally {
-      l.a.deactivate?.();
-    }
-  }
+  const base = live.find((l) => l.a === untraced)!;
+  const timing: string[] = [];
+  let phase = Date.now();
+  const endPhase = (name: string) => {
+    timing.push(`${name} ${((Date.now() - phase) / 1000).toFixed(0)} s`);
+    phase = Date.now();
+  };
 
   // ---- hot path + all-in CPU, interleaved ---------------------------------------------------
-  const runRound = async (l: LiveAdapter, record: boolean) => {
+  /** One round: the hot loop (timed in chunks), then the library's flush; CPU over both. */
+  const runRound = async (l: LiveAdapter, calls: number) => {
     l.a.activate?.();
     try {
       gc();
+      await sleep(10); // let V8 finish sweeping after the forced GC on its helper threads
       const cpu0 = process.cpuUsage();
-      const ns = await hotLoop(l.hot, CFG.calls, CFG.chunk);
+      const hot = await hotLoop(l.hot, calls, CFG.chunk);
       await l.a.flush();
-      const cpu = cpuMicros(process.cpuUsage(cpu0));
-      if (record) {
-        l.hotNs.push(ns);
-        l.allInUs.push(cpu / CFG.calls);
-        l.called += CFG.calls;
-      }
+      return { ...hot, allInUs: cpuMicros(process.cpuUsage(cpu0)) / calls };
     } finally {
       l.a.deactivate?.();
     }
   };
 
   log('warm-up');
-  for (let r = 0; r < CFG.warmRounds; r++) for (const l of live) await runRound(l, false);
+  for (const l of live) {
+    const first = await runRound(l, QUICK ? CFG.chunk : 500);
+    // Slow libraries get fewer calls per round so the whole bench stays within a few minutes.
+    const fit = Math.floor(CFG.roundBudgetUs / Math.max(first.allInUs, 1e-3) / CFG.chunk) * CFG.chunk;
+    l.calls = Math.max(CFG.minCalls, Math.min(CFG.maxCalls, fit));
+    await runRound(l, l.calls);
+  }
+  endPhase('warm-up');
+  log(`calls per round: ${live.map((l) => `${l.a.name} ${l.calls}`).join(', ')}`);
 
-  for (const l of live) l.exportedBefore = (await deliveredCount(sink, l.a)).count;
+  const before = new Map<LiveAdapter, number | undefined>();
+  for (const l of live) before.set(l, (await deliveredCount(sink, l.a)).count);
   for (let r = 0; r < CFG.rounds; r++) {
     const t = Date.now();
-    for (let k = 0; k < live.length; k++) await runRound(live[(r + k) % live.length], true);
+    for (let k = 0; k < live.length; k++) {
+      const l = live[(r + k) % live.length]; // rotate the order every round
+      const res = await runRound(l, l.calls);
+      l.hotNs.push(res.wallNs);
+      l.hotCpuNs.push(res.cpuNs);
+      l.allInUs.push(res.allInUs);
+      l.called += l.calls;
+    }
     log(`round ${r + 1}/${CFG.rounds} (${Date.now() - t} ms)`);
   }
-  for (const l of live) l.exportedAfter = (await deliveredCount(sink, l.a)).count;
+  for (const l of live) {
+    const b = before.get(l);
+    const a = (await deliveredCount(sink, l.a)).count;
+    l.deliveredInRounds = a !== undefined && b !== undefined ? a - b : undefined;
+  }
+  endPhase('rounds');
 
   // ---- memory per buffered span -------------------------------------------------------------
+  /** Libraries whose flush of memN spans would blow the time budget are measured in the flood. */
+  const memFromFlood = (l: LiveAdapter) => l !== base && median(l.allInUs) * CFG.memN > CFG.memFlushBudgetUs;
   log(`memory: ${CFG.memN} synchronous traced calls without yielding`);
-  for (let rep = 0; rep < CFG.memReps; rep++) {
-    for (let k = 0; k < live.length; k++) {
-      const l = live[(rep + k) % live.length];
-      l.a.activate?.();
-      try {
-        await l.a.flush();
-        await sleep(5);
-        const before = (await deliveredCount(sink, l.a)).count;
-        gc();
-        gc();
-        const h0 = process.memoryUsage().heapUsed;
-        syncLoop(l.sync, CFG.memN);
-        const buffered = l.a.buffered?.();
-        gc();
-        const h1 = process.memoryUsage().heapUsed;
-        await l.a.flush();
-        const after = (await deliveredCount(sink, l.a)).count;
-        // Spans held at the moment of measurement: the library's own buffer count if it exposes
-        // one, otherwise what it went on to deliver (spans dropped on arrival are not held).
-        const held =
-          l.a === untraced
-            ? 0
-            : (buffered ?? (before !== undefined && after !== undefined ? after - before : CFG.memN));
-        l.memBytes.push(h1 - h0);
-        l.memHeld.push(held);
-      } finally {
-        l.a.deactivate?.();
-      }
+  for (const l of live) {
+    l.a.activate?.();
+    try {
+      await l.a.flush();
+      await sleep(5);
+      if (memFromFlood(l)) continue;
+      const b = (await deliveredCount(sink, l.a)).count;
+      gc();
+      gc();
+      const h0 = process.memoryUsage().heapUsed;
+      const probe = l.a.heldProbe?.();
+      syncLoop(l.sync, CFG.memN);
+      gc();
+      const h1 = process.memoryUsage().heapUsed;
+      const probed = probe?.(CFG.memN); // still in the same synchronous stretch as the loop
+      await l.a.flush();
+      const a = (await deliveredCount(sink, l.a)).count;
+      // Spans held when the heap was measured: the library's own count if it can tell, otherwise
+      // what it went on to deliver (right for libraries that drop on arrival, like the OTel BSP).
+      const held = l === base ? 0 : (probed ?? (a !== undefined && b !== undefined ? a - b : CFG.memN));
+      l.mem = { n: CFG.memN, heapBytes: h1 - h0, held, fromFlood: false };
+    } finally {
+      l.a.deactivate?.();
     }
   }
+  endPhase('memory');
 
-  // ---- flood: 100k spans in a loop that never yields --------------------------------------
-  log(`flood: ${CFG.floodN} synchronous traced calls without yielding, then flush`);
-  // Slowest exporter last so a flush that overruns its time box cannot disturb the others.
-  const floodOrder = [...live].sort((x, y) => Number(x.a === langsmith) - Number(y.a === langsmith));
-  for (const l of floodOrder) {
+  // ---- flood: 100k spans in a loop that never yields ----------------------------------------
+  // Each library's loop stops early (reported as "capped") once it has run for the flood budget,
+  // so a library whose inline work is slow cannot stretch the bench. Libraries whose export is too
+  // slow to flush even the memory test (LangSmith: flushing 100k runs takes many minutes and blocks
+  // the event loop for seconds at a time) run "loop only": measured right after the loop, never
+  // flushed; they go last, after everything else is torn down, and the report is printed before
+  // the event loop runs again, so their backlog never runs.
+  for (const l of live) l.floodPlan = { mode: memFromFlood(l) && l.a.heldProbe ? 'loop-only' : 'flush' };
+  log(
+    `flood: up to ${CFG.floodN} synchronous traced calls without yielding (at most ${CFG.floodBudgetMs / 1000} s), then flush`,
+  );
+
+  const floodOnce = (l: LiveAdapter) => {
+    gc();
+    gc();
+    const m0 = process.memoryUsage();
+    const probe = l.a.heldProbe?.();
+    const t0 = performance.now();
+    const n = syncLoop(l.sync, CFG.floodN, t0 + CFG.floodBudgetMs);
+    const loopMs = performance.now() - t0;
+    const mLoop = process.memoryUsage();
+    gc();
+    const mGc = process.memoryUsage();
+    return { n, m0, mLoop, mGc, probed: probe?.(n), loopMs };
+  };
+
+  for (const l of live
+    .filter((x) => x.floodPlan!.mode === 'flush')
+    .sort((x, y) => median(x.allInUs) - median(y.allInUs))) {
     l.a.activate?.();
     try {
       await l.a.flush();
       await sleep(20);
-      const before = await deliveredCount(sink, l.a);
-      gc();
-      gc();
-      const m0 = process.memoryUsage();
-      syncLoop(l.sync, CFG.floodN);
-      const mAfterLoop = process.memoryUsage();
-      gc();
-      const heldHeap = process.memoryUsage().heapUsed - m0.heapUsed;
-      let peakRss = Math.max(mAfterLoop.rss, process.memoryUsage().rss);
-      let peakHeap = mAfterLoop.heapUsed;
+      const b = await deliveredCount(sink, l.a);
+      const { n, m0, mLoop, mGc, probed, loopMs } = floodOnce(l);
+      let peakRss = Math.max(mLoop.rss, mGc.rss);
+      let peakHeap = mLoop.heapUsed;
       const sampler = setInterval(() => {
         const m = process.memoryUsage();
         if (m.rss > peakRss) peakRss = m.rss;
         if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
       }, 10);
-      const t0 = performance.now();
-      const res = await withTimeout(l.a.flush(), CFG.floodTimeoutMs);
-      const flushMs = performance.now() - t0;
+      const t1 = performance.now();
+      const flushDone = await withTimeout(l.a.flush(), CFG.floodTimeoutMs);
+      const flushMs = performance.now() - t1;
       clearInterval(sampler);
       const m1 = process.memoryUsage();
-      peakRss = Math.max(peakRss, m1.rss);
-      peakHeap = Math.max(peakHeap, m1.heapUsed);
-      const after = await deliveredCount(sink, l.a);
+      const a = await deliveredCount(sink, l.a);
+      const received =
+        l === base || a.count === undefined || b.count === undefined ? undefined : a.count - b.count;
       l.flood = {
-        received:
-          l.a === untraced
-            ? undefined
-            : before.count !== undefined && after.count !== undefined
-              ? after.count - before.count
-              : undefined,
-        receivedNote: after.note,
-        heldHeapBytes: heldHeap,
-        peakRssBytes: peakRss - m0.rss,
-        peakHeapBytes: peakHeap - m0.heapUsed,
+        n,
+        mode: 'flush',
+        received,
+        note: a.note,
+        heldHeapBytes: mGc.heapUsed - m0.heapUsed,
+        peakRssBytes: Math.max(peakRss, m1.rss) - m0.rss,
+        peakHeapBytes: Math.max(peakHeap, m1.heapUsed) - m0.heapUsed,
+        loopMs,
         flushMs,
-        flushTimedOut: !res.ok,
+        flushDone,
       };
-      log(`flood ${l.a.name}: flush ${flushMs.toFixed(0)} ms${res.ok ? '' : ' (timed out)'}`);
+      if (memFromFlood(l)) {
+        const held = probed ?? (flushDone && received !== undefined ? received : undefined);
+        if (held !== undefined) l.mem = { n, heapBytes: mGc.heapUsed - m0.heapUsed, held, fromFlood: true };
+      }
+      log(
+        `flood ${l.a.name}: ${n} calls, loop ${(loopMs / 1000).toFixed(1)} s, flush ${(flushMs / 1000).toFixed(1)} s${flushDone ? '' : ' (time box hit)'}`,
+      );
     } finally {
       l.a.deactivate?.();
     }
   }
+  endPhase('flood');
 
-  // ---- report -----------------------------------------------------------------------------
-  const base = live.find((l) => l.a === untraced)!;
-  const al = live.find((l) => l.a === autolog);
-  /** Paired per-round difference vs the untraced row of the same round. */
-  const pairedAdded = (xs: number[], bs: number[]) => median(xs.map((x, i) => x - bs[i]));
-  const addedHot = new Map(live.map((l) => [l, pairedAdded(l.hotNs, base.hotNs)]));
-  const addedCpu = new Map(live.map((l) => [l, pairedAdded(l.allInUs, base.allInUs)]));
-  const alAdded = al ? addedHot.get(al)! : Number.NaN;
-  const alAddedCpu = al ? addedCpu.get(al)! : Number.NaN;
-  const bytesPerSpan = (l: LiveAdapter) => median(l.memBytes.map((b, i) => (l.memHeld[i] > 0 ? b / l.memHeld[i] : Number.NaN)));
-
-  console.log('');
-  console.log(
-    `Traced trivial async function (\`async (x) => x + 1\`), medians over ${CFG.rounds} interleaved rounds of ${CFG.calls} awaited calls`,
-  );
-  const rows = live.map((l) => {
-    const isBase = l === base;
-    return [
-      l.a.name,
-      fmtNs(median(l.hotNs)),
-      Number.isFinite(relMad(l.hotNs)) ? `±${(relMad(l.hotNs) * 100).toFixed(0)}%` : '',
-      isBase ? '—' : fmtSignedNs(addedHot.get(l)!),
-      isBase || !al ? (al ? '—' : 'n/a') : fmtRatio(addedHot.get(l)! / alAdded),
-      fmtUs(median(l.allInUs)),
-      isBase ? '—' : fmtUs(addedCpu.get(l)!).replace(/^/, addedCpu.get(l)! >= 0 ? '+' : ''),
-      isBase || !al ? (al ? '—' : 'n/a') : fmtRatio(addedCpu.get(l)! / alAddedCpu),
-      isBase ? '—' : fmtBytes(bytesPerSpan(l)),
-      isBase
-        ? '—'
-        : l.exportedAfter !== undefined && l.exportedBefore !== undefined
-          ? fmtPct((l.exportedAfter - l.exportedBefore) / l.called)
-          : 'n/a',
-    ];
-  });
-  console.log(
-    renderTable(
-      [
-        'library',
-        'hot ns/call',
-        'spread',
-        'added vs untraced',
-        'added ÷ Autolog',
-        'all-in CPU/call',
-        'all-in added',
-        'all-in ÷ Autolog',
-        'bytes/buffered span',
-        'delivered',
-      ],
-      rows,
-    ),
-  );
-  console.log(
-    `untraced before any AsyncLocalStorage was enabled in the process: ${fmtNs(median(preAls))}/call ` +
-      `(the untraced row above runs with the libraries' AsyncLocalStorage promise hooks installed)`,
-  );
-
-  console.log('');
-  console.log(`Memory: ${CFG.memN} finished spans from a loop that never yields, before any export could run (median of ${CFG.memReps})`);
-  console.log(
-    renderTable(
-      ['library', 'heap delta', 'spans held', 'bytes/held span', 'bytes/call'],
-      live.map((l) => [
-        l.a.name,
-        fmtBytes(median(l.memBytes)),
-        l === base ? '—' : String(Math.round(median(l.memHeld))),
-        l === base ? '—' : fmtBytes(bytesPerSpan(l)),
-        fmtBytes(median(l.memBytes) / CFG.memN),
-      ]),
-    ),
-  );
-
-  console.log('');
-  console.log(`Flood: ${CFG.floodN.toLocaleString('en-US')} spans in a loop that never yields, then flush (time box ${CFG.floodTimeoutMs / 1000} s)`);
-  console.log(
-    renderTable(
-      ['library', 'delivered', 'silently lost', 'held heap after loop', 'peak heap Δ', 'peak RSS Δ', 'flush'],
-      live.map((l) => {
-        const f = l.flood;
-        if (!f) return [l.a.name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
-        const recv = f.received;
-        return [
-          l.a.name,
-          l === base ? '—' : recv === undefined ? 'n/a' : `${recv.toLocaleString('en-US')} (${fmtPct(recv / CFG.floodN)})`,
-          l === base ? '—' : recv === undefined ? 'n/a' : `${(CFG.floodN - recv).toLocaleString('en-US')}${f.flushTimedOut ? ' (flush not done)' : ''}`,
-          fmtBytes(f.heldHeapBytes),
-          fmtBytes(f.peakHeapBytes),
-          fmtBytes(f.peakRssBytes),
-          `${(f.flushMs / 1000).toFixed(2)} s${f.flushTimedOut ? ' (timed out)' : ''}`,
-        ];
-      }),
-    ),
-  );
-  for (const l of live) if (l.flood?.receivedNote) console.log(`  ${l.a.name}: ${l.flood.receivedNote}`);
-
-  console.log('');
-  console.log('Setups:');
-  for (const l of live) console.log(`  ${l.a.name}: ${l.a.describe}`);
-  for (const s of skipped) console.log(`  ${s.name}: SKIPPED — ${s.reason}`);
-
+  // Everything asynchronous the report needs, fetched before the loop-only floods.
   const sinkStats = await sink.stats();
-  console.log('');
-  console.log(
-    'sink traffic: ' +
-      Object.entries(sinkStats)
-        .map(([k, s]) => `${k}: ${s.requests} requests, ${fmtBytes(s.bytes)}${s.parseErrors ? `, ${s.parseErrors} unparsed` : ''}`)
-        .join('; '),
-  );
-  const unexpected = Object.keys(sinkStats).filter((k) => !live.some((l) => l.a.sinkKey === k));
-  if (unexpected.length) console.log(`  unexpected sink paths: ${unexpected.map((k) => JSON.stringify(sinkStats[k].paths)).join(' ')}`);
-  console.log(`hot-path p90 ns/call: ${live.map((l) => `${l.a.name} ${fmtNs(quantile(l.hotNs, 0.9))}`).join(', ')}`);
-  console.log(`total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
-
-  // ---- teardown -------------------------------------------------------------------------
+  const loopOnly = live.filter((x) => x.floodPlan!.mode === 'loop-only');
   for (const l of live) {
+    if (loopOnly.includes(l)) continue;
     l.a.activate?.();
     try {
       await withTimeout(l.a.teardown(), 5_000);
@@ -450,8 +428,225 @@ async function main(): Promise<void> {
       l.a.deactivate?.();
     }
   }
-  await sink.stop();
-  if (blackhole === 0.5) console.log(''); // never true; keeps `blackhole` live
+
+  // From here on nothing yields to the event loop until process.exit().
+  for (const l of loopOnly) {
+    l.a.activate?.();
+    try {
+      const { n, m0, mLoop, mGc, probed, loopMs } = floodOnce(l);
+      l.flood = {
+        n,
+        mode: 'loop-only',
+        received: undefined,
+        heldHeapBytes: mGc.heapUsed - m0.heapUsed,
+        peakRssBytes: Math.max(mLoop.rss, mGc.rss) - m0.rss,
+        peakHeapBytes: mLoop.heapUsed - m0.heapUsed,
+        loopMs,
+        flushMs: Number.NaN,
+        flushDone: false,
+      };
+      if (memFromFlood(l) && probed !== undefined)
+        l.mem = { n, heapBytes: mGc.heapUsed - m0.heapUsed, held: probed, fromFlood: true };
+      log(`flood ${l.a.name}: ${n} calls, loop ${(loopMs / 1000).toFixed(1)} s, not flushed`);
+    } finally {
+      l.a.deactivate?.();
+    }
+  }
+  endPhase(loopOnly.length ? 'loop-only flood' : 'end');
+
+  // ---- report -------------------------------------------------------------------------------
+  const al = live.find((l) => l.a === autolog);
+  /** Paired per-round difference vs the untraced row of the same round, then the median. */
+  const added = (l: LiveAdapter, pick: (x: LiveAdapter) => number[]) =>
+    median(pick(l).map((v, i) => v - pick(base)[i]));
+  const addedHot = (l: LiveAdapter) => added(l, (x) => x.hotNs);
+  const addedCpu = (l: LiveAdapter) => added(l, (x) => x.allInUs);
+  const addedHotCpu = (l: LiveAdapter) => added(l, (x) => x.hotCpuNs);
+  const bytesPerSpan = (l: LiveAdapter) =>
+    l.mem && l.mem.held > 0 ? l.mem.heapBytes / l.mem.held : Number.NaN;
+  const vsAutolog = (l: LiveAdapter, f: (x: LiveAdapter) => number) =>
+    l === base ? '—' : al ? fmtRatio(f(l) / f(al)) : 'n/a';
+  const signedUs = (us: number) =>
+    Number.isFinite(us) ? `${us >= 0 ? '+' : '−'}${fmtUs(Math.abs(us))}` : 'n/a';
+
+  console.log('');
+  console.log(`load average at end: ${loadLine()}`);
+  console.log('');
+  console.log(
+    '== Summary: traced trivial async function (`async (x) => x + 1`), one process, interleaved ==',
+  );
+  console.log(
+    renderTable(
+      [
+        'library',
+        'hot path ns/call',
+        'added vs untraced',
+        'ratio vs Autolog',
+        'all-in CPU µs/call',
+        'bytes/buffered span',
+      ],
+      live.map((l) => [
+        l.a.name,
+        fmtNs(median(l.hotNs)),
+        l === base ? '—' : fmtSignedNs(addedHot(l)),
+        vsAutolog(l, addedHot),
+        fmtUs(median(l.allInUs)),
+        l === base ? '—' : `${fmtBytes(bytesPerSpan(l))}${l.mem?.fromFlood ? ' *' : ''}`,
+      ]),
+    ),
+  );
+  console.log(
+    `hot path = wall-clock median over ${CFG.rounds} rounds; "added" = median of per-round (library − untraced); ` +
+      `ratio = added ÷ Autolog's added; all-in = process CPU (all threads) for the round incl. flush ÷ calls.`,
+  );
+  if (live.some((l) => l.mem?.fromFlood))
+    console.log('* measured in the flood run (see below), not at the memory-test size.');
+  if (!al) console.log('Autolog: not measured — see "Setups" below.');
+
+  console.log('');
+  console.log('== Details: hot path and all-in CPU ==');
+  console.log(
+    renderTable(
+      [
+        'library',
+        'calls/round',
+        'wall ns/call',
+        'spread',
+        'p90',
+        'CPU ns/call (hot)',
+        'CPU added',
+        'CPU ratio vs Autolog',
+        'all-in added',
+        'all-in ratio vs Autolog',
+        'delivered in rounds',
+      ],
+      live.map((l) => [
+        l.a.name,
+        String(l.calls),
+        fmtNs(median(l.hotNs)),
+        Number.isFinite(relMad(l.hotNs)) ? `±${(relMad(l.hotNs) * 100).toFixed(0)} %` : '',
+        fmtNs(quantile(l.hotNs, 0.9)),
+        fmtNs(median(l.hotCpuNs)),
+        l === base ? '—' : fmtSignedNs(addedHotCpu(l)),
+        vsAutolog(l, addedHotCpu),
+        l === base ? '—' : signedUs(addedCpu(l)),
+        vsAutolog(l, addedCpu),
+        l === base
+          ? '—'
+          : l.deliveredInRounds === undefined
+            ? 'n/a'
+            : `${fmtPct(l.deliveredInRounds / l.called)} of ${l.called}`,
+      ]),
+    ),
+  );
+  console.log(
+    `untraced before any AsyncLocalStorage was enabled in this process: ${fmtNs(median(preAls))}/call ` +
+      "(the untraced row runs with the promise hooks that the libraries' AsyncLocalStorage installs on Node 20).",
+  );
+  console.log('spread = median absolute deviation ÷ median, over rounds.');
+
+  console.log('');
+  console.log('== Memory: spans finished in a loop that never yields, before any export could run ==');
+  console.log(
+    renderTable(
+      ['library', 'spans', 'heap Δ (after gc)', 'spans held', 'bytes/held span', 'bytes/call'],
+      live.map((l) => {
+        const m = l.mem;
+        if (!m) return [l.a.name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
+        return [
+          l.a.name,
+          `${m.n.toLocaleString('en-US')}${m.fromFlood ? ' (flood)' : ''}`,
+          fmtBytes(m.heapBytes),
+          l === base ? '—' : m.held.toLocaleString('en-US'),
+          l === base ? '—' : fmtBytes(bytesPerSpan(l)),
+          fmtBytes(m.heapBytes / m.n),
+        ];
+      }),
+    ),
+  );
+  console.log(
+    "spans held = the library's own count at that moment when it exposes one (Langfuse, Autolog, LangSmith: none dropped), " +
+      'otherwise the number it went on to deliver (OpenTelemetry drops the rest on arrival). Main-thread V8 heap only.',
+  );
+
+  console.log('');
+  console.log(
+    `== Flood: ${CFG.floodN.toLocaleString('en-US')} spans in a loop that never yields, then flush ==`,
+  );
+  console.log(
+    renderTable(
+      [
+        'library',
+        'spans',
+        'delivered',
+        'not delivered',
+        'held heap after loop',
+        'peak heap Δ',
+        'peak RSS Δ',
+        'loop',
+        'flush',
+      ],
+      live.map((l) => {
+        const f = l.flood;
+        if (!f) return [l.a.name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
+        const recv = f.received;
+        const n = f.n;
+        const capped = n < CFG.floodN ? ' (capped)' : '';
+        let delivered: string;
+        let missing: string;
+        if (l === base) [delivered, missing] = ['—', '—'];
+        else if (f.mode === 'loop-only') [delivered, missing] = ['not flushed', '—'];
+        else if (recv === undefined) [delivered, missing] = ['n/a', 'n/a'];
+        else {
+          delivered = `${recv.toLocaleString('en-US')} (${fmtPct(recv / n)})`;
+          missing = `${(n - recv).toLocaleString('en-US')}${f.flushDone ? (recv < n ? ' (dropped)' : '') : ' (flush unfinished)'}`;
+        }
+        return [
+          l.a.name,
+          `${n.toLocaleString('en-US')}${capped}`,
+          delivered,
+          missing,
+          fmtBytes(f.heldHeapBytes),
+          fmtBytes(f.peakHeapBytes),
+          fmtBytes(f.peakRssBytes),
+          `${(f.loopMs / 1000).toFixed(2)} s`,
+          f.mode === 'loop-only'
+            ? 'skipped'
+            : `${(f.flushMs / 1000).toFixed(2)} s${f.flushDone ? '' : ' (time box)'}`,
+        ];
+      }),
+    ),
+  );
+  for (const l of live) if (l.flood?.note) console.log(`  ${l.a.name}: ${l.flood.note}`);
+  console.log(
+    `"capped" = the loop stopped after ${CFG.floodBudgetMs / 1000} s (checked every 1,000 calls); "not flushed" = the ` +
+      'export is too slow to wait for (minutes), so the library is measured right after the loop and its backlog never ' +
+      'runs. "dropped" = the flush finished and these spans never ' +
+      'reached the sink/store, without an error or warning from the library unless a note above says so. ' +
+      'Peak heap/RSS Δ: sampled every 10 ms during the flush (loop-only: right after the loop).',
+  );
+  console.log('');
+  console.log('Setups:');
+  for (const l of live) console.log(`  ${l.a.name}: ${l.a.describe}`);
+  for (const s of skipped) console.log(`  ${s.name}: SKIPPED — ${s.reason}`);
+  console.log(
+    'sink traffic: ' +
+      Object.entries(sinkStats)
+        .map(
+          ([k, s]) =>
+            `${k}: ${s.requests} requests, ${fmtBytes(s.bytes)}${s.parseErrors ? `, ${s.parseErrors} unparsed` : ''}`,
+        )
+        .join('; '),
+  );
+  const unexpected = Object.keys(sinkStats).filter((k) => !live.some((l) => l.a.sinkKey === k));
+  if (unexpected.length)
+    console.log(
+      `  unexpected sink paths: ${unexpected.map((k) => `${k} ${JSON.stringify(sinkStats[k].paths)}`).join(' ')}`,
+    );
+  console.log(`bench time ${((Date.now() - started) / 1000).toFixed(0)} s (${timing.join(', ')})`);
+
+  if (blackhole === 0.5) console.log(''); // never true; keeps `blackhole` observable
+  // The sink child exits when the IPC channel closes with this process.
 }
 
 main().then(

@@ -14,7 +14,8 @@ export function activateOtelContext(): void {
   if (active) return;
   active = new AsyncLocalStorageContextManager();
   active.enable();
-  if (!context.setGlobalContextManager(active)) throw new Error('could not register the OpenTelemetry context manager');
+  if (!context.setGlobalContextManager(active))
+    throw new Error('could not register the OpenTelemetry context manager');
 }
 
 export function deactivateOtelContext(): void {

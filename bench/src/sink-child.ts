@@ -11,7 +11,7 @@
  * The parent talks to it over the IPC channel: `{type:'stats', id}` and `{type:'reset', id}`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 interface KeyStats {
   requests: number;
@@ -36,7 +36,10 @@ function keyStats(key: string): KeyStats {
 
 function addRunId(key: string, id: string): void {
   let set = runIds.get(key);
-  if (!set) runIds.set(key, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    runIds.set(key, set);
+  }
   if (!set.has(id)) {
     set.add(id);
     keyStats(key).spans++;
@@ -108,7 +111,10 @@ function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
         const text = decoded.toString('latin1');
         for (const m of text.matchAll(RUN_PART)) addRunId(key, m[1]);
       } else if (rest.endsWith('/runs/batch')) {
-        const doc = JSON.parse(decoded.toString('utf8')) as { post?: { id: string }[]; patch?: { id: string }[] };
+        const doc = JSON.parse(decoded.toString('utf8')) as {
+          post?: { id: string }[];
+          patch?: { id: string }[];
+        };
         for (const r of doc.post ?? []) addRunId(key, r.id);
         for (const r of doc.patch ?? []) addRunId(key, r.id);
       }

@@ -1,5 +1,5 @@
 /** Starts the loopback sink in a child process and talks to it over IPC. */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface KeyStats {

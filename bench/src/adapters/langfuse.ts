@@ -1,6 +1,6 @@
-import { trace } from '@opentelemetry/api';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { observe } from '@langfuse/tracing';
+import { trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { activateOtelContext, deactivateOtelContext } from '../otel-context.js';
 import type { Adapter } from './types.js';
@@ -42,13 +42,16 @@ export const langfuse: Adapter = {
   },
   activate: activateOtelContext,
   deactivate: deactivateOtelContext,
-  buffered() {
-    // Spans still in Langfuse's async post-processing + spans queued in its BatchSpanProcessor.
-    const p = processor as unknown as {
-      pendingEndedSpans?: Set<unknown>;
-      processor?: { _finishedSpans?: unknown[] };
+  heldProbe() {
+    // Ended spans still in Langfuse's async post-processing (nothing is dropped until they reach
+    // its BatchSpanProcessor, after the loop) + spans queued in that BatchSpanProcessor.
+    return () => {
+      const p = processor as unknown as {
+        pendingEndedSpans?: Set<unknown>;
+        processor?: { _finishedSpans?: unknown[] };
+      };
+      if (!p?.pendingEndedSpans) return undefined;
+      return p.pendingEndedSpans.size + (p.processor?._finishedSpans?.length ?? 0);
     };
-    if (!p?.pendingEndedSpans) return undefined;
-    return p.pendingEndedSpans.size + (p.processor?._finishedSpans?.length ?? 0);
   },
 };

@@ -1,4 +1,4 @@
-import { type Tracer, SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { activateOtelContext, deactivateOtelContext } from '../otel-context.js';

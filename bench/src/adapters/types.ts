@@ -27,6 +27,12 @@ export interface Adapter {
    * (monotonic), plus a free-form note.
    */
   delivered?(): Promise<{ count: number | undefined; note?: string }>;
-  /** Spans currently held in the library's export buffer, when the library exposes it. */
-  buffered?(): number | undefined;
+  /**
+   * Synchronous probe for the memory tests: created right before a loop that never yields, read
+   * right after it (still without yielding) with the number of calls the loop made. Returns how
+   * many of those spans the library holds in memory at that moment, when it can tell. Without a
+   * probe, the bench uses the number the library goes on to deliver (right for libraries that
+   * drop on arrival).
+   */
+  heldProbe?(): (n: number) => number | undefined;
 }
