@@ -19,6 +19,7 @@ import {
 } from '@autolog/core';
 
 const { destinations } = init({ experimentName: 'autolog-demo' });
+const storePath = 'path' in destinations[0] ? String(destinations[0].path) : destinations[0].name;
 
 const DOCS = [
   'Autolog records every model call as a span with its token usage.',
@@ -91,7 +92,7 @@ for (const turn of turns) {
 }
 
 await flushTraces();
-console.log(`Traces written to ${'path' in destinations[0] ? destinations[0].path : destinations[0].name}:\n`);
+console.log(`Traces written to ${storePath}:\n`);
 for (const id of traceIds) {
   const t = await getTrace(id);
   if (t) console.log(`${formatTraceTree(t)}\n`);

@@ -1,4 +1,4 @@
-import { currentFrame } from './context.js';
+import { currentFrame, type Frame } from './context.js';
 import { diag } from './diag.js';
 import { AutologError } from './errors.js';
 import { currentDestinations, ensurePipeline } from './init.js';
@@ -6,7 +6,23 @@ import type { EndSpanOptions, LiveSpan } from './live-span.js';
 import { findOpenTrace } from './trace-buffer.js';
 import { createSpan, NOOP_SPAN } from './tracer.js';
 import { Trace } from './trace.js';
-import type { SpanStatus, SpanStatusCode, SpanTypeName, TraceStore } from './types.js';
+import type { Assessment, Expectation, Feedback, SpanStatus, SpanStatusCode, SpanTypeName, TraceStore } from './types.js';
+import { type ErrorGroup, type ErrorGroupsOptions, errorGroupsIn, type SlowestSpansOptions, type SlowSpan, slowestSpansIn } from './analyse/spans.js';
+import { type TraceStats, type TraceStatsOptions, traceStatsIn } from './analyse/stats.js';
+import { type SessionTimeline, sessionTimelineIn } from './analyse/timeline.js';
+import {
+  deleteAssessmentIn,
+  getAssessmentIn,
+  type LogExpectationOptions,
+  type LogFeedbackOptions,
+  logExpectationIn,
+  logFeedbackIn,
+  type UpdateAssessmentOptions,
+  updateAssessmentIn,
+} from './annotate/assessments.js';
+import { type DeleteTracesOptions, deleteTracesIn, deleteTraceTagIn, setTraceTagIn } from './annotate/tags.js';
+import type { SearchTracesOptions } from './query/search-options.js';
+import { searchStore } from './query/search.js';
 
 export interface StartTraceOptions {
   name: string;
@@ -39,6 +55,9 @@ export interface ClientEndSpanOptions {
 }
 
 export interface ClientEndTraceOptions extends Omit<ClientEndSpanOptions, 'spanId'> {}
+
+/** Spans started by explicit ids take nothing from the caller's context (its span, tracingContext metadata or switch). */
+const EXPLICIT_IDS: Frame = {};
 
 /**
  * Tracing with explicit ids, for callbacks and code where the current span cannot follow the
@@ -82,7 +101,7 @@ export class TracingClient {
       diag.once('warn', `client-no-parent:${options.parentId}`, `startSpan: parent span ${options.parentId} not found in trace ${options.traceId}; "${options.name}" attached to the root span`);
       parent = buffer.root;
     }
-    return createSpan({ ...options, parent: parent ?? null }, undefined);
+    return createSpan({ ...options, parent: parent ?? null }, EXPLICIT_IDS);
   }
 
   /** Ends a span by id; ending it again is ignored. */
@@ -111,6 +130,74 @@ export class TracingClient {
     const record = await store.getTrace(traceId);
     return record ? new Trace(record) : null;
   }
+
+  // Search, annotate and analyse: see the top-level functions of the same names for details.
+
+  /** One page of traces matching a filter, newest first by default (see `searchTraces`). */
+  async searchTraces(options: SearchTracesOptions = {}): Promise<SearchTracesResult> {
+    const page = await searchStore(await this.readStore(), options);
+    const traces = page.traces.map((record) => new Trace(record));
+    return page.nextPageToken ? { traces, nextPageToken: page.nextPageToken } : { traces };
+  }
+
+  async setTraceTag(traceId: string, key: string, value: string): Promise<void> {
+    return setTraceTagIn(await this.readStore(), traceId, key, value);
+  }
+
+  async deleteTraceTag(traceId: string, key: string): Promise<void> {
+    return deleteTraceTagIn(await this.readStore(), traceId, key);
+  }
+
+  async deleteTraces(options: DeleteTracesOptions): Promise<number> {
+    return deleteTracesIn(await this.readStore(), options);
+  }
+
+  async logFeedback(options: LogFeedbackOptions): Promise<Feedback> {
+    return logFeedbackIn(await this.readStore(), options);
+  }
+
+  async logExpectation(options: LogExpectationOptions): Promise<Expectation> {
+    return logExpectationIn(await this.readStore(), options);
+  }
+
+  async getAssessment(traceId: string, assessmentId: string): Promise<Assessment> {
+    return getAssessmentIn(await this.readStore(), traceId, assessmentId);
+  }
+
+  async updateAssessment(options: UpdateAssessmentOptions): Promise<Assessment> {
+    return updateAssessmentIn(await this.readStore(), options);
+  }
+
+  async deleteAssessment(traceId: string, assessmentId: string): Promise<void> {
+    return deleteAssessmentIn(await this.readStore(), traceId, assessmentId);
+  }
+
+  async getTraceStats(options: TraceStatsOptions = {}): Promise<TraceStats[]> {
+    return traceStatsIn(await this.readStore(), options);
+  }
+
+  async getSessionTimeline(sessionId: string, options: { experimentIds?: readonly string[] } = {}): Promise<SessionTimeline> {
+    return sessionTimelineIn(await this.readStore(), sessionId, options);
+  }
+
+  async getSlowestSpans(traceId: string, options: SlowestSpansOptions = {}): Promise<SlowSpan[]> {
+    return slowestSpansIn(await this.readStore(), traceId, options);
+  }
+
+  async getErrorGroups(options: ErrorGroupsOptions = {}): Promise<ErrorGroup[]> {
+    return errorGroupsIn(await this.readStore(), options);
+  }
+
+  private async readStore(): Promise<TraceStore> {
+    return this.store ?? readableStore();
+  }
+}
+
+/** A page of `searchTraces`. */
+export interface SearchTracesResult {
+  traces: Trace[];
+  /** Present when more traces match: pass it as `pageToken` for the next page. */
+  nextPageToken?: string;
 }
 
 function endOptions(o: Omit<ClientEndSpanOptions, 'traceId' | 'spanId'>): EndSpanOptions {

@@ -11,6 +11,8 @@ export interface Frame {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
   readonly disabled?: boolean;
+  /** A caller's span (W3C `traceparent`) that traces started here continue (`continueTrace`). */
+  readonly remoteParent?: { readonly traceId: string; readonly spanId: string };
 }
 
 const STATE_KEY = Symbol.for('autolog.core.context');
@@ -73,8 +75,10 @@ export function resetOtelBridge(): void {
   lastCheck = -Infinity;
 }
 
-/** The app's active OpenTelemetry span context, when there is one and the bridge is active. */
+/** The parent of a new root: a caller's span (`continueTrace`), else the app's active OpenTelemetry span when the bridge is active. */
 export function activeOtelParent(): { traceId: string; spanId: string } | undefined {
+  const remote = als.getStore()?.remoteParent;
+  if (remote) return remote;
   if (!otelBridgeActive()) return undefined;
   try {
     const sc = otelTrace.getSpanContext(otelContext.active());

@@ -1,7 +1,11 @@
 import { ConsoleDestination } from './destinations/console.js';
 import { MemoryDestination } from './destinations/memory.js';
+import { DatabricksDestination } from './destinations/databricks/databricks-destination.js';
+import { MlflowDestination } from './destinations/mlflow/mlflow-destination.js';
+import { OtlpDestination } from './destinations/otlp/otlp-destination.js';
 import { AutologError } from './errors.js';
 import { LocalStore, defaultStorePath } from './store/index.js';
+import { LocalStoreDestination } from './store/local-store-destination.js';
 import type { Destination } from './types.js';
 
 export interface DestinationContext {
@@ -10,7 +14,7 @@ export interface DestinationContext {
 }
 
 const FORMS =
-  'a Destination object, or one of: a file path or sqlite:///path (local store), memory, console, http(s)://host (MLflow), databricks, otlp+http(s)://host';
+  'a Destination object, or one of: a file path or sqlite:///path (local store), memory, console, http(s)://host (MLflow), databricks or databricks://profile, otlp+http(s)://host[:port][/path] or otlp (OTEL_EXPORTER_OTLP_* settings)';
 
 /** Resolves the `destination` option or an environment URI to destination objects. Throws `AutologError`. */
 export function resolveDestination(spec: unknown, ctx: DestinationContext): Destination {
@@ -29,9 +33,10 @@ export function resolveDestination(spec: unknown, ctx: DestinationContext): Dest
   if (uri === 'console') return new ConsoleDestination();
   if (uri.startsWith('sqlite://')) return openStore(uri.slice('sqlite://'.length).replace(/^\/(?=\/)/, '') || defaultStorePath(), ctx);
   if (uri.startsWith('file://')) return openStore(new URL(uri).pathname, ctx);
-  if (/^(https?:\/\/|databricks(:\/\/|$)|otlp\+https?:\/\/)/.test(uri)) {
-    throw new AutologError('NOT_SUPPORTED', `destination "${redactUri(uri)}" (MLflow, Databricks and OTLP) is not available in this version of @autolog/core; use the local store (the default), memory, console or a custom Destination.`);
-  }
+  if (/^https?:\/\//i.test(uri)) return new MlflowDestination({ trackingUri: uri, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
+  if (/^databricks(:\/\/|$)/.test(uri)) return new DatabricksDestination({ uri, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
+  if (uri === 'otlp') return new OtlpDestination();
+  if (/^otlp\+https?:\/\//i.test(uri)) return new OtlpDestination({ url: otlpUrl(uri.slice('otlp+'.length)) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     throw new AutologError('UNKNOWN_DESTINATION', `unknown destination "${redactUri(uri)}". Expected ${FORMS}.`);
   }
@@ -40,7 +45,7 @@ export function resolveDestination(spec: unknown, ctx: DestinationContext): Dest
 
 function openStore(path: string, ctx: DestinationContext): LocalStore {
   try {
-    return new LocalStore({ path, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
+    return new LocalStoreDestination({ path, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
   } catch (err) {
     if (err instanceof AutologError) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -64,18 +69,31 @@ function redactUri(uri: string): string {
   return uri.replace(/\/\/[^/@]*@/, '//***@');
 }
 
-/** The destination URI the environment asks for, if any. */
+/** `otlp+http://host:4318` sends to `/v1/traces`; a URI with a path is used as it is. */
+function otlpUrl(url: string): string {
+  const u = new URL(url);
+  return u.pathname === '/' || u.pathname === '' ? `${u.origin}/v1/traces${u.search}` : url;
+}
+
+/**
+ * The destination URI the environment asks for, if any: `AUTOLOG_DESTINATION`, then
+ * `MLFLOW_TRACKING_URI` (a server, `databricks`, or a local path), then `otlp` when an
+ * `OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT` is set (the exporter reads those variables itself),
+ * then `AUTOLOG_STORE`.
+ */
 export function destinationFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.AUTOLOG_DESTINATION) return env.AUTOLOG_DESTINATION;
   if (env.MLFLOW_TRACKING_URI) return env.MLFLOW_TRACKING_URI;
-  const otlp = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (otlp) return `otlp+${otlp}`;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) return 'otlp';
   if (env.AUTOLOG_STORE) return env.AUTOLOG_STORE;
   return undefined;
 }
 
-/** A one-line description of a destination for the startup log. */
+/** A one-line description of a destination for the startup log (never a credential). */
 export function describeDestination(d: Destination): string {
   if (d instanceof LocalStore) return `local store ${d.path}`;
+  if (d instanceof DatabricksDestination) return `Databricks ${d.trackingUri} (${d.configSource})`;
+  if (d instanceof MlflowDestination) return `MLflow ${d.trackingUri}`;
+  if (d instanceof OtlpDestination) return `OTLP ${d.url} (${d.protocol})`;
   return d.name;
 }

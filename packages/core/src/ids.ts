@@ -20,8 +20,15 @@ function randomHex(bytes: number): string {
  * bits. Ids that grow with time keep the store's indexes append-only (a random key would
  * touch a random page of every index per trace); AWS X-Ray ids carry a time prefix the same way.
  */
+let prefixMs = -1;
+let prefix = '';
 export function newOtelTraceId(): string {
-  return Date.now().toString(16).padStart(12, '0').slice(-12) + randomHex(10);
+  const now = Date.now();
+  if (now !== prefixMs) {
+    prefixMs = now;
+    prefix = now.toString(16).padStart(12, '0').slice(-12);
+  }
+  return prefix + randomHex(10);
 }
 
 /** A 16-hex-character OpenTelemetry span id (never all zeros). */

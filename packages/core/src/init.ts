@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { diag } from './diag.js';
 import { describeDestination, destinationFromEnv, resolveDestination } from './destination-uri.js';
 import type { DestinationStats } from './destination-worker.js';
@@ -6,6 +7,7 @@ import { DEFAULT_PIPELINE_OPTIONS, ExportPipeline } from './pipeline.js';
 import type { SerializeOptions } from './serialize.js';
 import { resolveSerializeOptions } from './serialize.js';
 import { defaultSettings, envFlag, replaceSettings, type RedactHook } from './settings.js';
+import { SpoolFile } from './spool/spool-file.js';
 import { LocalStore } from './store/index.js';
 import { finishOpenTraces, setFinishHandler, type TraceBuffer } from './trace-buffer.js';
 import type { Destination } from './types.js';
@@ -32,10 +34,30 @@ export interface InitOptions {
   sampleRate?: number;
   /** Caps for recorded values (sizes, depth, items). */
   serialize?: SerializeOptions;
-  /** Most finished traces queued per destination before the oldest are dropped (counted) (default 10,000). */
+  /**
+   * Most finished traces waiting in memory per destination (default 10,000). Past it (or past
+   * `maxQueueBytes`) the oldest are written to the spool file (network destinations) or dropped
+   * and counted (other destinations). Env: `AUTOLOG_MAX_QUEUE_TRACES`.
+   */
   maxQueueTraces?: number;
-  /** Attempts per export batch before it is dropped (default 5). */
+  /** Most bytes (JSON size) of traces waiting in memory per destination (default 64 MiB). Env: `AUTOLOG_MAX_QUEUE_BYTES`. */
+  maxQueueBytes?: number;
+  /**
+   * The spool file where traces a network destination (MLflow, Databricks, OTLP) cannot take in
+   * time wait until it is reachable, also across restarts: a path, or `false` for none
+   * (overflow is then dropped and counted). Default `./.autolog/spool.db`, created only when
+   * needed. Env: `AUTOLOG_SPOOL` (a path, or `off`).
+   */
+  spool?: string | false;
+  /** Largest total size of the spool file's traces; past it the oldest are dropped and counted (default 256 MiB). Env: `AUTOLOG_SPOOL_MAX_BYTES`. */
+  maxSpoolBytes?: number;
+  /**
+   * Attempts per export batch before it is spooled (network destinations) or dropped and
+   * counted (default 5). A destination that is down then gets one attempt per batch.
+   */
   maxExportAttempts?: number;
+  /** Backoff between attempts: exponential from `initial` (default 200 ms) up to `max` (default 10 s), with jitter; a server's `Retry-After` wins. */
+  retryDelayMs?: { initial?: number; max?: number };
   /** How long a trace whose root ended waits for open child spans, in ms (default 30,000). */
   openSpanGraceMs?: number;
   /** Do not log where traces go (default false). */
@@ -44,7 +66,7 @@ export interface InitOptions {
 
 const KNOWN = new Set<string>([
   'destination', 'experimentId', 'experimentName', 'captureContent', 'redact', 'scrubSecrets', 'sampleRate',
-  'serialize', 'maxQueueTraces', 'maxExportAttempts', 'openSpanGraceMs', 'silent',
+  'serialize', 'maxQueueTraces', 'maxQueueBytes', 'spool', 'maxSpoolBytes', 'maxExportAttempts', 'retryDelayMs', 'openSpanGraceMs', 'silent',
 ]);
 
 interface Runtime {
@@ -61,9 +83,11 @@ function check(ok: boolean, option: string, expected: string, got: unknown): voi
   if (!ok) throw new AutologError('INVALID_OPTION', `init option "${option}" must be ${expected}; got ${JSON.stringify(got) ?? typeof got}.`);
 }
 
-function positiveInt(options: InitOptions, key: keyof InitOptions): void {
-  const v = options[key];
-  if (v !== undefined) check(Number.isInteger(v) && (v as number) > 0, key, 'a positive integer', v);
+function positiveInt(options: InitOptions, key: keyof InitOptions, env?: string): number | undefined {
+  const raw = options[key] ?? (env && process.env[env] ? Number(process.env[env]) : undefined);
+  const name = options[key] === undefined && env ? `${key} (${env})` : key;
+  if (raw !== undefined) check(Number.isInteger(raw) && (raw as number) > 0, name, 'a positive integer', options[key] ?? process.env[env!]);
+  return raw as number | undefined;
 }
 
 /**
@@ -87,8 +111,13 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
   check(options.experimentId === undefined || typeof options.experimentId === 'string', 'experimentId', 'a string', options.experimentId);
   check(options.experimentName === undefined || typeof options.experimentName === 'string', 'experimentName', 'a string', options.experimentName);
   check(options.serialize === undefined || (typeof options.serialize === 'object' && options.serialize !== null), 'serialize', 'an object', options.serialize);
-  positiveInt(options, 'maxQueueTraces');
+  const maxQueueTraces = positiveInt(options, 'maxQueueTraces', 'AUTOLOG_MAX_QUEUE_TRACES');
+  const maxQueueBytes = positiveInt(options, 'maxQueueBytes', 'AUTOLOG_MAX_QUEUE_BYTES');
+  const maxSpoolBytes = positiveInt(options, 'maxSpoolBytes', 'AUTOLOG_SPOOL_MAX_BYTES');
   positiveInt(options, 'maxExportAttempts');
+  const delays = options.retryDelayMs;
+  check(delays === undefined || (typeof delays === 'object' && delays !== null && [delays.initial, delays.max].every((v) => v === undefined || (typeof v === 'number' && v >= 0))), 'retryDelayMs', '{ initial?, max? } with numbers ≥ 0', delays);
+  check(options.spool === undefined || options.spool === false || (typeof options.spool === 'string' && options.spool !== ''), 'spool', 'a file path or false', options.spool);
   check(options.openSpanGraceMs === undefined || (typeof options.openSpanGraceMs === 'number' && options.openSpanGraceMs >= 0), 'openSpanGraceMs', 'a number ≥ 0', options.openSpanGraceMs);
 
   const experimentId = options.experimentId ?? process.env.MLFLOW_EXPERIMENT_ID;
@@ -97,6 +126,7 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
   const list = specs === undefined ? [process.env.AUTOLOG_STORE ?? 'sqlite://'] : Array.isArray(specs) ? specs : [specs];
   if (!list.length) throw new AutologError('INVALID_DESTINATION', 'init option "destination" is an empty array; give at least one destination.');
   const destinations = list.map((spec) => resolveDestination(spec, { experimentId, experimentName }));
+  const spool = spoolFor(options.spool, maxSpoolBytes);
   const store = destinations.find((d): d is LocalStore => d instanceof LocalStore);
   const resolvedExperiment = store ? store.resolveExperiment() : (experimentId ?? '0');
 
@@ -114,8 +144,12 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
   runtime.pipeline = new ExportPipeline(destinations, {
     ...DEFAULT_PIPELINE_OPTIONS,
     experimentId: resolvedExperiment,
-    maxQueueTraces: options.maxQueueTraces ?? DEFAULT_PIPELINE_OPTIONS.maxQueueTraces,
+    maxQueueTraces: maxQueueTraces ?? DEFAULT_PIPELINE_OPTIONS.maxQueueTraces,
+    maxQueueBytes: maxQueueBytes ?? DEFAULT_PIPELINE_OPTIONS.maxQueueBytes,
     maxAttempts: options.maxExportAttempts ?? DEFAULT_PIPELINE_OPTIONS.maxAttempts,
+    baseBackoffMs: options.retryDelayMs?.initial ?? DEFAULT_PIPELINE_OPTIONS.baseBackoffMs,
+    maxBackoffMs: options.retryDelayMs?.max ?? DEFAULT_PIPELINE_OPTIONS.maxBackoffMs,
+    spool,
   });
   if (previous) void previous.shutdown(5_000);
   installExitHooks();
@@ -163,34 +197,93 @@ export function getExportStats(): DestinationStats[] {
 
 const SIGNAL_FLUSH_MS = Number(process.env.AUTOLOG_SHUTDOWN_TIMEOUT_MS ?? 5_000);
 
-/** Flush on normal exit and on SIGTERM/SIGINT, within a bounded time. */
+/** Abandons what is still in flight (it was spooled) so a hung request cannot hold the exit. */
+function abandon(p: ExportPipeline): void {
+  p.spillPending();
+  for (const d of p.destinations) {
+    try {
+      void Promise.resolve(d.shutdown?.()).catch(() => undefined);
+    } catch {
+      // shutting down is best effort here
+    }
+  }
+}
+
+/**
+ * Flush on normal exit and on SIGTERM/SIGINT, within a bounded time. What a network
+ * destination did not take by then is written to the spool file (synchronously) and
+ * delivered by the next run.
+ */
 function installExitHooks(): void {
   if (runtime.hooksInstalled) return;
   runtime.hooksInstalled = true;
+  let deadline: number | undefined;
+  let guard: NodeJS.Timeout | undefined;
   process.on('beforeExit', () => {
     // Traces whose root ended but whose children are still open would wait on an unref'd timer.
     finishOpenTraces(true);
     const p = runtime.pipeline;
-    if (p && p.stats().some((s) => s.pending > 0)) void p.flush(SIGNAL_FLUSH_MS);
-    else p?.drainNow(false);
+    if (!p) return;
+    const now = Date.now();
+    if (deadline === undefined) {
+      deadline = now + SIGNAL_FLUSH_MS;
+      p.beginExit();
+    }
+    if (p.hasPending() && now < deadline) {
+      const left = deadline - now;
+      guard ??= setTimeout(() => abandon(p), left);
+      void p.flush(left).then(() => {
+        if (!p.hasPending() && guard) {
+          clearTimeout(guard);
+          guard = undefined;
+        }
+      });
+    } else {
+      if (guard) clearTimeout(guard);
+      guard = undefined;
+      p.drainNow(false);
+      p.spillPending();
+    }
   });
-  // Last chance, synchronous: destinations that write synchronously (the local store) still get the traces.
+  // Last chance, synchronous: the local store still gets the traces, network destinations' go to the spool.
   process.on('exit', () => {
     finishOpenTraces();
-    runtime.pipeline?.drainNow(true);
+    // Hands everything over and waits (bounded) for the local store's writer thread.
+    runtime.pipeline?.flushSync(SIGNAL_FLUSH_MS);
+    runtime.pipeline?.spillPending();
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const onSignal = () => {
       // When we alone listen, the process ends after the flush: nothing open may be left behind.
-      if (process.listenerCount(signal) === 1) finishOpenTraces();
+      const alone = process.listenerCount(signal) === 1;
+      if (alone) finishOpenTraces();
       const p = runtime.pipeline;
+      if (alone) p?.beginExit();
       const done = p ? p.flush(SIGNAL_FLUSH_MS) : Promise.resolve(true);
+      // Export sockets do not hold the process open: this timer does, for the bounded flush.
+      const keepAlive = setTimeout(() => undefined, SIGNAL_FLUSH_MS + 1_000);
       void done.finally(() => {
+        clearTimeout(keepAlive);
         // Only re-raise when we were the only listener: then the default (exit) is what the app had.
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+        if (process.listenerCount(signal) === 0) {
+          if (p) abandon(p);
+          process.kill(process.pid, signal);
+        }
       });
       process.removeListener(signal, onSignal);
     };
     process.on(signal, onSignal);
   }
+}
+
+const spools = new Map<string, SpoolFile>();
+
+/** The spool file for the option / `AUTOLOG_SPOOL` (one instance per path in the process). */
+function spoolFor(option: string | false | undefined, maxBytes: number | undefined): SpoolFile | undefined {
+  const env = process.env.AUTOLOG_SPOOL;
+  if (option === false || (option === undefined && env && /^(off|false|0|no|none)$/i.test(env.trim()))) return undefined;
+  const path = resolve(option ?? (env || join('.autolog', 'spool.db')));
+  let spool = spools.get(path);
+  if (!spool) spools.set(path, (spool = new SpoolFile(path, { maxBytes: maxBytes ?? 256 * 1024 * 1024 })));
+  return spool;
 }

@@ -12,6 +12,7 @@ export interface PipelineOptions extends WorkerOptions {
 
 export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
   maxQueueTraces: 10_000,
+  maxQueueBytes: 64 * 1024 * 1024,
   batchSize: 64,
   maxAttempts: 5,
   baseBackoffMs: 200,
@@ -77,11 +78,23 @@ export class ExportPipeline {
   async flush(timeoutMs = 30_000): Promise<boolean> {
     this.drain();
     for (const w of this.workers) w.retryNow();
-    const all = Promise.all(this.workers.map((w) => w.whenIdle())).then(() => true);
+    // Idle workers have handed everything over; destinations that write in the background
+    // (the local store's writer thread) then confirm it is written.
+    const all = Promise.all(
+      this.workers.map((w) =>
+        w.whenIdle().then(async () => {
+          try {
+            await w.destination.forceFlush?.();
+          } catch (err) {
+            diag.warn(`destination ${w.destination.name} failed to flush: ${describeError(err)}`);
+          }
+        }),
+      ),
+    ).then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => {
+      // Ref'd on purpose: export sockets do not hold the process open, an awaited flush does (bounded).
       timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref?.();
     });
     const done = await Promise.race([all, timeout]);
     if (timer) clearTimeout(timer);
@@ -89,10 +102,23 @@ export class ExportPipeline {
     return done;
   }
 
-  /** Flushes, then shuts the destinations down; later traces are not exported. */
+  /** For exit handlers: hands everything over now and waits (blocking, bounded) for background writers. */
+  flushSync(timeoutMs: number): void {
+    this.drainNow(true);
+    for (const d of this.destinations) {
+      try {
+        (d as { flushSync?: (ms: number) => unknown }).flushSync?.(timeoutMs);
+      } catch {
+        // exiting: nothing more can be done
+      }
+    }
+  }
+
+  /** Flushes, then shuts the destinations down; later traces are not exported (undelivered ones are spooled). */
   async shutdown(timeoutMs = 30_000): Promise<void> {
     await this.flush(timeoutMs);
     this.closed = true;
+    this.spillPending();
     for (const d of this.destinations) {
       try {
         await d.shutdown?.();
@@ -100,6 +126,22 @@ export class ExportPipeline {
         diag.warn(`destination ${d.name} failed to shut down: ${describeError(err)}`);
       }
     }
+  }
+
+  /** Exit: stop reading spools and write everything undelivered to them (synchronously). */
+  spillPending(): void {
+    for (const w of this.workers) w.spillPending();
+    this.options.spool?.close();
+  }
+
+  /** Exit has begun: deliver what is in memory, leave spooled traces for the next run. */
+  beginExit(): void {
+    for (const w of this.workers) w.beginExit();
+  }
+
+  /** True while any destination has traces waiting in memory or in flight. */
+  hasPending(): boolean {
+    return this.pending.length > 0 || this.workers.some((w) => w.stats.pending > 0);
   }
 
   stats(): DestinationStats[] {

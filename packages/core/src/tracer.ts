@@ -1,6 +1,7 @@
 import { currentFrame, activeOtelParent, type Frame } from './context.js';
 import { newOtelTraceId, newSpanId, toMlflowTraceId } from './ids.js';
 import { LiveSpan, NonRecordingSpan } from './live-span.js';
+import { currentParent } from './plugin/parent-resolver.js';
 import { settings } from './settings.js';
 import { TraceBuffer } from './trace-buffer.js';
 import { SpanType, type SpanTypeName } from './types.js';
@@ -35,7 +36,7 @@ export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(NOOP_BUFFER, '0000000000
  */
 export function createSpan(options: CreateSpanOptions, frame: Frame | undefined = currentFrame()): LiveSpan {
   if (frame?.disabled) return NOOP_SPAN;
-  const parent = options.parent === undefined ? frame?.span : options.parent;
+  const parent = options.parent === undefined ? currentParent(frame?.span) : options.parent;
   const spanType = options.spanType ?? SpanType.UNKNOWN;
   let span: LiveSpan;
   if (parent && !parent.buffer.finished) {

@@ -149,6 +149,12 @@ export interface Destination {
   /** Short name used in logs and export statistics, e.g. `sqlite`, `memory`. */
   readonly name: string;
   export(traces: readonly TraceRecord[]): Promise<void> | void;
+  /**
+   * Names this destination in the spool file. A destination with a `spoolKey` (the network
+   * destinations) has traces it cannot take in time written to the spool and delivered later,
+   * also after a restart; without one they are dropped and counted. Same key = same target.
+   */
+  readonly spoolKey?: string;
   /** Called once with the resolved experiment before the first export, when known. */
   forceFlush?(): Promise<void> | void;
   shutdown?(): Promise<void> | void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpanType, TracingClient, trace, withSpan } from '../src/index.js';
+import { SpanType, TracingClient, trace, tracingContext, withSpan } from '../src/index.js';
 import { memoryTracing, spanNamed, tree } from './helpers.js';
 
 describe('TracingClient', () => {
@@ -51,6 +51,25 @@ describe('TracingClient', () => {
     }, { name: 'fluent-root' })();
     const [record] = await t.traces();
     expect(tree(record)).toEqual({ 'fluent-root': null, 'fluent-inner': 'fluent-root', 'client-child': 'fluent-inner' });
+  });
+
+  it("takes nothing from the caller's context when adding spans by id (no metadata leaks between traces)", async () => {
+    const t = memoryTracing();
+    const client = new TracingClient();
+    const root = tracingContext({ metadata: { 'mlflow.trace.user': 'alice' } }, () => client.startTrace({ name: 'alice-run' }));
+    tracingContext({ metadata: { 'mlflow.trace.user': 'bob' } }, () => {
+      const poll = client.startSpan({ name: 'poll', traceId: root.traceId, parentId: root.spanId });
+      client.endSpan({ traceId: root.traceId, spanId: poll.spanId });
+    });
+    tracingContext({ enabled: false }, () => {
+      const step = client.startSpan({ name: 'step', traceId: root.traceId, parentId: root.spanId });
+      expect(step.isRecording).toBe(true);
+      step.end();
+    });
+    client.endTrace({ traceId: root.traceId });
+    const [record] = await t.traces();
+    expect(record.info.traceMetadata['mlflow.trace.user']).toBe('alice');
+    expect(record.data.spans.map((s) => s.name)).toEqual(['alice-run', 'poll', 'step']);
   });
 
   it('never throws on unknown trace or span ids', async () => {

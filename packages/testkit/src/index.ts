@@ -13,3 +13,8 @@ export type {
   RouteContext,
   SseWriter,
 } from './openai/types.js';
+export { startMlflowServer } from './mlflow/server.js';
+export { MlflowState, type StoredExperiment, type StoredTrace } from './mlflow/state.js';
+export type { CredentialType, MlflowFailureSpec, MlflowServer, MlflowServerOptions, RecordedMlflowRequest } from './mlflow/types.js';
+export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp/otlp-collector.js';
+export { decodeTraceRequest, encodeTraceRequest } from './otlp/otlp-proto.js';

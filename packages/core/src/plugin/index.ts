@@ -10,3 +10,8 @@ export { diag, describeError } from '../diag.js';
 export { LiveSpan } from '../live-span.js';
 export { TOKEN_USAGE_KEY, COST_KEY } from '../trace-record.js';
 export { SpanAttributeKey } from './keys.js';
+export { registerParentResolver, type ParentResolver } from './parent-resolver.js';
+export { observeResult, type ResultObserver } from './observe-result.js';
+export { observeStream, type StreamObserver } from './observe-stream.js';
+export { nowNs } from '../clock.js';
+export { startChildSpan } from './child-span.js';

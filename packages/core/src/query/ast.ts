@@ -28,7 +28,14 @@ export type FilterField =
   | { readonly entity: 'expectation'; readonly key: string };
 
 export type ComparisonOperator = '=' | '!=' | '>' | '>=' | '<' | '<=';
-export type FilterOperator = ComparisonOperator | 'LIKE' | 'ILIKE' | 'IN' | 'NOT IN' | 'IS NULL' | 'IS NOT NULL';
+export type FilterOperator =
+  | ComparisonOperator
+  | 'LIKE'
+  | 'ILIKE'
+  | 'IN'
+  | 'NOT IN'
+  | 'IS NULL'
+  | 'IS NOT NULL';
 
 /**
  * One condition. `value` is a number or string for comparisons and LIKE/ILIKE, a list of
@@ -74,9 +81,13 @@ export function formatField(field: FilterField): string {
   }
 }
 
-/** A string literal in single quotes (a quote inside is doubled, as in SQL). */
+/**
+ * A string literal in single quotes: a quote inside is doubled (as in SQL), and a backslash is
+ * doubled only where it would otherwise escape what follows (before a quote, a backslash, or
+ * at the end), so ordinary values such as Windows paths read the same.
+ */
 export function formatString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${value.replace(/\\(?=\\|'|$)/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 function formatValue(value: FilterCondition['value']): string {

@@ -4,7 +4,7 @@ import { AutologError } from '../errors.js';
  * A filter string (or `orderBy` term) that cannot be parsed. The message names the offending
  * token and its 0-based position, e.g.
  * `Invalid filter at position 19: 'OR' is not supported; join conditions with AND.`
- * `position` and `token` carry the same for programs (an editor can underline the token).
+ * `orderBy` terms fail the same way with code `INVALID_ARGUMENT`. `position` and `token` carry the same for programs (an editor can underline the token).
  */
 export class InvalidFilterError extends AutologError {
   constructor(
@@ -14,7 +14,12 @@ export class InvalidFilterError extends AutologError {
     readonly input: string,
     what: 'filter' | 'orderBy' = 'filter',
   ) {
-    super(what === 'filter' ? 'INVALID_FILTER' : 'INVALID_ARGUMENT', `Invalid ${what} at position ${position}: ${detail}`);
+    super(
+      what === 'filter' ? 'INVALID_FILTER' : 'INVALID_ARGUMENT',
+      what === 'filter'
+        ? `Invalid filter at position ${position}: ${detail}`
+        : `Invalid orderBy term ${showToken(input)} at position ${position}: ${detail}`,
+    );
     this.name = 'InvalidFilterError';
   }
 }

@@ -6,7 +6,16 @@
  */
 import { InvalidFilterError, showToken } from './filter-error.js';
 
-export type TokenKind = 'ident' | 'string' | 'number' | 'op' | 'keyword' | 'lparen' | 'rparen' | 'comma' | 'eof';
+export type TokenKind =
+  | 'ident'
+  | 'string'
+  | 'number'
+  | 'op'
+  | 'keyword'
+  | 'lparen'
+  | 'rparen'
+  | 'comma'
+  | 'eof';
 
 export interface IdentSegment {
   /** Decoded text (without backticks or quotes). */
@@ -50,7 +59,12 @@ export function tokenize(input: string, what: 'filter' | 'orderBy' = 'filter'): 
     const start = i;
     const rest = input.slice(i);
     if (c === '(' || c === ')' || c === ',') {
-      tokens.push({ kind: c === '(' ? 'lparen' : c === ')' ? 'rparen' : 'comma', raw: c, text: c, position: i });
+      tokens.push({
+        kind: c === '(' ? 'lparen' : c === ')' ? 'rparen' : 'comma',
+        raw: c,
+        text: c,
+        position: i,
+      });
       i++;
       continue;
     }
@@ -84,12 +98,32 @@ export function tokenize(input: string, what: 'filter' | 'orderBy' = 'filter'): 
       if (segments.length === 1 && !segments[0].quoted && KEYWORDS.has(upper)) {
         tokens.push({ kind: 'keyword', raw, text: upper, position: start });
       } else {
-        tokens.push({ kind: 'ident', raw, text: segments.map((s) => s.text).join('.'), position: start, segments });
+        tokens.push({
+          kind: 'ident',
+          raw,
+          text: segments.map((s) => s.text).join('.'),
+          position: start,
+          segments,
+        });
       }
       i = end;
       continue;
     }
     const char = String.fromCodePoint(input.codePointAt(i) ?? 0);
+    const prev = tokens[tokens.length - 1];
+    if (
+      prev?.kind === 'ident' &&
+      prev.position + prev.raw.length === i &&
+      prev.segments &&
+      prev.segments.length > 1
+    ) {
+      const word = /^\S*/.exec(input.slice(prev.segments[1].position))?.[0] ?? '';
+      fail(
+        i,
+        char,
+        `unexpected character ${showToken(char)} in the key ${showToken(word)}; put keys with other characters in backticks, e.g. ${prev.segments[0].text}.\`${word}\`.`,
+      );
+    }
     fail(i, char, `unexpected character ${showToken(char)}.`);
   }
   tokens.push({ kind: 'eof', raw: '', text: '', position: input.length });
@@ -118,7 +152,11 @@ function readQuoted(input: string, start: number, fail: Fail): { text: string; e
       i++;
     }
   }
-  return fail(start, input.slice(start, start + 20), `unterminated string starting with ${quote}; close it with a matching ${quote}.`);
+  return fail(
+    start,
+    input.slice(start, start + 20),
+    `unterminated string starting with ${quote}; close it with a matching ${quote}.`,
+  );
 }
 
 /** Reads a backtick-quoted segment starting at `start`; a doubled backtick is a literal one. */
@@ -157,7 +195,11 @@ function readIdentifier(input: string, start: number, fail: Fail): { segments: I
       if (!m) {
         const prefix = input.slice(start, i);
         const shown = c === undefined ? 'the end of the filter' : showToken(c);
-        return fail(i, c ?? '', `expected a key after ${showToken(prefix)}, got ${shown}; put keys with other characters in backticks.`);
+        return fail(
+          i,
+          c ?? '',
+          `expected a key after ${showToken(prefix)}, got ${shown}; put keys with other characters in backticks.`,
+        );
       }
       segments.push({ text: m[0], quoted: false, position: i });
       i += m[0].length;

@@ -20,6 +20,10 @@ export interface TraceRow {
   total_tokens: number | null;
   cache_read_input_tokens: number | null;
   reasoning_tokens: number | null;
+  /** Copies of metadata `mlflow.trace.user` / `mlflow.trace.session` and the total of `mlflow.trace.cost`. */
+  user_id?: string | null;
+  session_id?: string | null;
+  total_cost?: number | null;
 }
 
 export interface KeyValueRow {
@@ -52,6 +56,7 @@ export type SqlValue = string | number | null;
 export const TRACE_NAME_TAG = 'mlflow.traceName';
 
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+const stringOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 const jsonOrNull = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 /** The trace's name: the `mlflow.traceName` tag, else the root span's name. */
@@ -80,7 +85,26 @@ export function traceParams(info: TraceInfo, experimentId: string, name: string 
     usage ? usage.total_tokens : null,
     usage ? orNull(usage.cache_read_input_tokens) : null,
     usage ? orNull(usage.reasoning_tokens) : null,
+    stringOrNull(info.traceMetadata?.[USER_KEY]),
+    stringOrNull(info.traceMetadata?.[SESSION_KEY]),
+    totalCost(info.traceMetadata?.[COST_KEY]),
   ];
+}
+
+/** Trace metadata keys copied into columns of `traces` (for search and statistics). */
+export const USER_KEY = 'mlflow.trace.user';
+export const SESSION_KEY = 'mlflow.trace.session';
+export const COST_KEY = 'mlflow.trace.cost';
+
+/** `total_cost` of the JSON in metadata `mlflow.trace.cost`, or null. */
+function totalCost(json: string | undefined): number | null {
+  if (json === undefined) return null;
+  try {
+    const total = (JSON.parse(json) as { total_cost?: unknown } | null)?.total_cost;
+    return typeof total === 'number' && Number.isFinite(total) ? total : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Parameters of `insertSpan`, in column order; the whole span goes to `content` as JSON. */

@@ -69,8 +69,9 @@ export function prepareStatements(db: Database.Database): Statements {
     insertTrace: p(
       `INSERT INTO traces (trace_id, experiment_id, client_request_id, request_time,
          execution_duration, state, name, request_preview, response_preview, input_tokens,
-         output_tokens, total_tokens, cache_read_input_tokens, reasoning_tokens)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         output_tokens, total_tokens, cache_read_input_tokens, reasoning_tokens, user_id,
+         session_id, total_cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertTag: p('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
     insertMetadata: p('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),

@@ -1,3 +1,4 @@
+import { assistantsRoutes } from './assistants.js';
 import { chatRoutes } from './chat.js';
 import { completionsRoutes } from './completions.js';
 import { embeddingsRoutes } from './embeddings.js';
@@ -18,6 +19,7 @@ export const builtInRoutes: OpenAIRoute[] = [
   ...embeddingsRoutes,
   ...completionsRoutes,
   ...modelsRoutes,
+  ...assistantsRoutes,
 ];
 
 /** Matches an API-relative path against routes; `:name` segments become params. */

@@ -1,0 +1,114 @@
+import { describeError, diag } from '../diag.js';
+
+/** What an integration wants to see of a stream: each item, then how it ended. Called at most once to end. */
+export interface StreamObserver {
+  /** Sees an item before the consumer; a returned promise holds the item back until it settles. */
+  add(item: unknown): unknown;
+  /** The stream ended (`early`: the consumer stopped before the end). */
+  finish(early: boolean): void;
+  fail(error: unknown): void;
+}
+
+/**
+ * Makes a stream report its items while keeping it the SDK's own object: an openai `Stream`
+ * keeps `tee()`, `toReadableStream()` and `controller`, because only its internal iterator
+ * factory is wrapped — every consumer (for-await, tee branches, readable streams, the SDK's
+ * `AssistantStream`) reads through it. Other async iterables get their `Symbol.asyncIterator`
+ * wrapped. Observer failures are logged, never thrown into the consumer.
+ *
+ * @example
+ * const stream = await original.apply(this, args);
+ * return observeStream(stream, { add: (event) => tracker.onEvent(event), finish: () => tracker.streamEnded(), fail: (e) => tracker.fail(e) });
+ */
+export function observeStream<S>(stream: S, observer: StreamObserver): S {
+  const target = stream as any;
+  const safe = guarded(observer);
+  if (!target || typeof target !== 'object') {
+    safe.finish(false);
+    return stream;
+  }
+  if (typeof target.iterator === 'function') {
+    const original = target.iterator;
+    target.iterator = function (this: unknown, ...args: unknown[]) {
+      return observeIterator(original.apply(this, args), safe);
+    };
+    return stream;
+  }
+  if (typeof target[Symbol.asyncIterator] === 'function') {
+    const original = target[Symbol.asyncIterator];
+    Object.defineProperty(target, Symbol.asyncIterator, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown) {
+        return observeIterator(original.call(this), safe);
+      },
+    });
+    return stream;
+  }
+  diag.once('debug', 'observe-unknown-stream', 'unrecognised stream object; its items are not recorded');
+  safe.finish(false);
+  return stream;
+}
+
+function guarded(observer: StreamObserver): StreamObserver {
+  const run = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      diag.once('error', 'observe-stream', `recording a stream failed: ${describeError(err)}`);
+      return undefined;
+    }
+  };
+  return {
+    add: (item) => run(() => observer.add(item)),
+    finish: (early) => run(() => observer.finish(early)),
+    fail: (error) => run(() => observer.fail(error)),
+  };
+}
+
+function observeIterator<T>(
+  iterator: AsyncIterator<T>,
+  observer: StreamObserver,
+): AsyncIterator<T> & AsyncIterable<T> {
+  let settled = false;
+  const finish = (early: boolean) => {
+    if (settled) return;
+    settled = true;
+    observer.finish(early);
+  };
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    observer.fail(error);
+  };
+  const onResult = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    if (result.done) finish(false);
+    else if (!settled) {
+      const pending = observer.add(result.value);
+      if (pending instanceof Promise)
+        return pending.then(
+          () => result,
+          () => result,
+        );
+    }
+    return result;
+  };
+  const onError = (error: unknown) => {
+    fail(error);
+    throw error;
+  };
+  return {
+    next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
+    return: (value?: any) => {
+      finish(true);
+      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
+    },
+    throw: (error?: unknown) => {
+      fail(error);
+      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
