@@ -1,0 +1,70 @@
+/**
+ * How numbers look in the terminal: durations, token counts, costs and times.
+ */
+import type { TokenUsage, TraceInfo } from '@autolog/core';
+
+/** `850µs`, `12.3ms`, `1.24s`, `2m05s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
+  if (ms < 1000) return `${ms.toFixed(1)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** `1,234`. */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
+}
+
+/** `120→45 (165)`: input → output (total). */
+export function formatUsage(usage: Partial<TokenUsage> | undefined): string {
+  if (!usage || typeof usage !== 'object') return '';
+  const total = usage.total_tokens ?? (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0);
+  return `${formatCount(usage.input_tokens ?? 0)}→${formatCount(usage.output_tokens ?? 0)} (${formatCount(total)})`;
+}
+
+/** US dollars with the precision small LLM costs need: `$1.24`, `$0.0123`, `$0.000450`. */
+export function formatCost(usd: number | undefined): string {
+  if (usd === undefined || !Number.isFinite(usd)) return '';
+  if (usd === 0) return '$0';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(6)}`;
+}
+
+/** `12.5%`. */
+export function formatRate(rate: number): string {
+  return Number.isFinite(rate) ? `${(rate * 100).toFixed(1)}%` : '-';
+}
+
+/** UTC, to the second: `2025-12-12 10:04:05Z`. */
+export function formatTime(ms: number): string {
+  return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z` : '-';
+}
+
+/** A value of `mlflow.llm.cost` / `mlflow.trace.cost` (an object or its JSON): its total in USD. */
+export function costTotal(value: unknown): number | undefined {
+  let cost = value;
+  if (typeof cost === 'string') {
+    try {
+      cost = JSON.parse(cost);
+    } catch {
+      return undefined;
+    }
+  }
+  const total = (cost as { total_cost?: unknown } | null)?.total_cost;
+  return typeof total === 'number' && Number.isFinite(total) ? total : undefined;
+}
+
+/** Total cost of a trace (`mlflow.trace.cost` metadata). */
+export function traceCost(info: TraceInfo): number | undefined {
+  return costTotal(info.traceMetadata['mlflow.trace.cost']);
+}
+
+/** Cuts text to `max` characters with an ellipsis, on one line. */
+export function truncate(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, Math.max(0, max - 1))}…` : line;
+}

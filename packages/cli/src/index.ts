@@ -1,0 +1,2 @@
+export type { CliIo, Stream } from './output.js';
+export { createProgram, run } from './program.js';
