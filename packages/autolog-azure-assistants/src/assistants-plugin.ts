@@ -77,6 +77,7 @@ export class AzureAssistantsPlugin extends AutologPlugin {
   readonly moduleName = 'openai';
   /** Majors whose `beta.threads` Assistants API is tested (4.x–7.x all still ship it). */
   readonly supportedVersions = '>=4 <8';
+  protected override readonly resolveFrom = import.meta.url;
   private options: AzureAssistantsAutologOptions = {};
   readonly settings: CallSettings = {
     active: () => this.enabled,

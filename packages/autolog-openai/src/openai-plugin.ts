@@ -34,6 +34,7 @@ export class OpenAIPlugin extends AutologPlugin {
   readonly name = 'openai';
   readonly moduleName = 'openai';
   readonly supportedVersions = '>=4 <8';
+  protected override readonly resolveFrom = import.meta.url;
   private options: OpenAIAutologOptions = {};
   private priceTable: Record<string, ModelPrice> = DEFAULT_PRICES;
   readonly settings: CallSettings = {

@@ -35,7 +35,10 @@ interface IntegrationModule {
 }
 
 /** Whether this process resolves the `source` export condition (running from TypeScript sources). */
-const SOURCE_CONDITION = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^(--conditions|-C)=?source$/.test(a) || a === 'source');
+const SOURCE_CONDITION =
+  [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^(--conditions|-C)=?source$/.test(a) || a === 'source') ||
+  // This module itself runs from TypeScript sources (a workspace's tests): load integrations the same way.
+  /\.ts$/.test(__filenameOrUrl() ?? '');
 
 /** The ESM entry of a package as the app would resolve it (its package.json is exported). */
 function esmEntry(req: NodeJS.Require, pkg: string): string | undefined {

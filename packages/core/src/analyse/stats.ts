@@ -1,9 +1,9 @@
 /**
  * Grouped statistics over the traces matching a filter: count, distinct users and sessions,
  * errors, latency (mean, p50, p95 by linear interpolation, as numpy and pandas), tokens and
- * cost. On the local store from an in-memory column cache kept in step with the file
- * (`facts-cache.ts`), or in SQL for stores too large to cache; on the memory destination from
- * its records.
+ * cost. On the local store in SQL for the first call, then from an in-memory column cache kept
+ * in step with the file (`facts-cache.ts`; stores too large to cache stay in SQL); on the memory
+ * destination from its records.
  */
 import type Database from 'better-sqlite3';
 import type { ParsedFilter } from '../query/ast.js';

@@ -2,7 +2,7 @@
  * The toolkit for integrations (`@autolog/core/plugin`): the plugin base, method wrapping,
  * span helpers and the diagnostic logger. Applications use `@autolog/core` instead.
  */
-export { AutologPlugin, resolveFromApp, type PluginStatus } from './plugin.js';
+export { AutologPlugin, resolveFromApp, resolveAllFromApp, type PluginStatus } from './plugin.js';
 export { wrapMethod, unwrapMethod, isWrapped } from './wrap.js';
 export { runInSpan, isTracingSuppressed, startSpan } from '../fluent.js';
 export { settings } from '../settings.js';

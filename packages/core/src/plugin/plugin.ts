@@ -28,6 +28,12 @@ export abstract class AutologPlugin {
   abstract readonly moduleName: string;
   /** Semver range of supported versions, e.g. `>=4 <8`. */
   abstract readonly supportedVersions: string;
+  /**
+   * The plugin's own module URL or path (`import.meta.url`): the instrumented package is also
+   * looked up from there — it is the plugin's (optional) peer dependency — when the app's
+   * working directory and entry script do not resolve it.
+   */
+  protected readonly resolveFrom?: string;
 
   private hook: Hook | undefined;
   private readonly patchedModules = new Map<object, string>();
@@ -51,29 +57,40 @@ export abstract class AutologPlugin {
       this.enabledFlag = true;
       this.installRequireHook();
     }
-    const resolved = resolveFromApp(this.moduleName);
-    if (!resolved) {
+    // Every copy the app could be using: the one its working directory resolves, its entry
+    // script's, and the plugin's own peer — in a monorepo these can differ.
+    const copies = resolveAllFromApp(this.moduleName, this.resolveFrom);
+    if (!copies.length) {
       return { name: this.name, enabled: this.patchedModules.size > 0, patched: this.versions(), reason: this.patchedModules.size ? undefined : `${this.moduleName} is not installed` };
     }
-    const version = readVersion(resolved.packageJson);
-    if (!this.versionSupported(version)) return this.status();
-    try {
-      this.patchModule(resolved.require(this.moduleName), version);
-    } catch (err) {
-      diag.debug(`${this.name}: CommonJS build not loadable: ${describeError(err)}`);
+    let version = 'unknown';
+    for (const resolved of copies) {
+      version = readVersion(resolved.packageJson);
+      if (!this.versionSupported(version)) continue;
+      try {
+        // The CommonJS build is patched synchronously, before the first await.
+        this.patchModule(resolved.require(resolved.cjsEntry), version);
+      } catch (err) {
+        diag.debug(`${this.name}: CommonJS build not loadable: ${describeError(err)}`);
+      }
     }
-    try {
-      const esm = await import(pathToFileURL(resolved.esmEntry ?? resolved.cjsEntry).href);
-      this.patchModule(esm.default ?? esm, version);
-      this.patchModule(esm, version);
-    } catch (err) {
-      diag.debug(`${this.name}: ESM build not loadable: ${describeError(err)}`);
+    for (const resolved of copies) {
+      version = readVersion(resolved.packageJson);
+      if (!this.versionSupported(version)) continue;
+      try {
+        const esm = await import(pathToFileURL(resolved.esmEntry ?? resolved.cjsEntry).href);
+        this.patchModule(esm.default ?? esm, version);
+        this.patchModule(esm, version);
+      } catch (err) {
+        diag.debug(`${this.name}: ESM build not loadable: ${describeError(err)}`);
+      }
     }
     if (!this.patchedModules.size) {
       diag.once('warn', `unpatched:${this.name}`, `${this.moduleName} ${version} is installed but could not be patched; use wrap(client) to trace it explicitly`);
     }
     return this.status();
   }
+
 
   /** Restores every patched module; calls made afterwards are not traced. */
   disable(): void {
@@ -149,23 +166,37 @@ interface ResolvedModule {
   packageJson: string;
 }
 
-/** Resolves a package as the app would: from the working directory and the entry script. */
-export function resolveFromApp(moduleName: string): ResolvedModule | undefined {
-  const bases = [join(process.cwd(), 'noop.js'), process.argv[1]].filter(Boolean) as string[];
-  for (const base of bases) {
-    try {
-      const req = createRequire(base);
-      const cjsEntry = req.resolve(moduleName);
-      const packageJson = findPackageJson(cjsEntry, moduleName);
-      if (!packageJson) continue;
-      const pkg = JSON.parse(readFileSync(packageJson, 'utf8'));
-      const esm = esmEntryOf(pkg);
-      return { require: req, cjsEntry, esmEntry: esm ? join(dirname(packageJson), esm) : undefined, packageJson };
-    } catch {
-      // not resolvable from here
-    }
+/** Resolves a package as the app would: from `fallbackBase` (the plugin's own location), the working directory, then the entry script. */
+export function resolveFromApp(moduleName: string, fallbackBase?: string): ResolvedModule | undefined {
+  return resolveAllFromApp(moduleName, fallbackBase)[0];
+}
+
+/** Every distinct copy of a package resolvable from the working directory, the entry script and `fallbackBase`. */
+export function resolveAllFromApp(moduleName: string, fallbackBase?: string): ResolvedModule[] {
+  const found = new Map<string, ResolvedModule>();
+  // The plugin's own peer first (installed beside the app's copy, so it is the app's), then the
+  // working directory and the entry script (under a test runner or with NODE_PATH set these can
+  // reach other copies — which are then patched too).
+  for (const base of [fallbackBase, join(process.cwd(), 'noop.js'), process.argv[1]]) {
+    if (!base) continue;
+    const resolved = resolveFrom(moduleName, base);
+    if (resolved && !found.has(resolved.packageJson)) found.set(resolved.packageJson, resolved);
   }
-  return undefined;
+  return [...found.values()];
+}
+
+function resolveFrom(moduleName: string, base: string): ResolvedModule | undefined {
+  try {
+    const req = createRequire(base);
+    const cjsEntry = req.resolve(moduleName);
+    const packageJson = findPackageJson(cjsEntry, moduleName);
+    if (!packageJson) return undefined;
+    const pkg = JSON.parse(readFileSync(packageJson, 'utf8'));
+    const esm = esmEntryOf(pkg);
+    return { require: req, cjsEntry, esmEntry: esm ? join(dirname(packageJson), esm) : undefined, packageJson };
+  } catch {
+    return undefined; // not resolvable from here
+  }
 }
 
 function findPackageJson(entry: string, moduleName: string): string | undefined {

@@ -3,9 +3,9 @@
  * the infos (tags, metadata, assessments) and spans of the page, all in one read transaction.
  *
  * Plan choice: a selective equality on a tag or metadata key (a user, a session) drives the
- * query from the key/value index; otherwise traces are scanned newest-first by the time index
- * and the scan stops as soon as the page is full. A bounded COUNT decides, so the plan does not
- * depend on whether SQLite has statistics.
+ * query from the key/value index; otherwise traces are scanned in order by the time index and
+ * the scan stops as soon as the page is full. A bounded COUNT decides (see `chooseDriver`), so
+ * the plan does not depend on whether SQLite has statistics.
  */
 import type { LocalStore } from '../store/index.js';
 import type { TraceRow } from '../store/rows.js';
@@ -43,13 +43,20 @@ const ORDER_EXPRESSIONS = {
 
 type KeyedRow = TraceRow & { _rowid: number; _k: KeyValue[] };
 
+/** Matches below which driving from the key index always wins (a few ms of lookups). */
+const ALWAYS_DRIVE = 1_000;
+
 /**
- * Chooses the most selective driver condition, if any is selective enough.
+ * Chooses the most selective driver condition, if any is selective enough. Reading every
+ * match (`pageSize` undefined), up to {@link DRIVER_LIMIT} matches are driven from the index.
+ * For one page, a time-ordered scan reads about `pageSize × traces / matches` rows before the
+ * page is full, so the index drives only when `matches² ≤ pageSize × traces` (or matches are few).
  * @internal
  */
 export function chooseDriver(
   store: LocalStore,
   conditions: readonly FilterCondition[],
+  pageSize?: number,
 ): FilterCondition | undefined {
   let best: { c: FilterCondition; n: number } | undefined;
   for (const c of conditions) {
@@ -59,7 +66,10 @@ export function chooseDriver(
       .get(c.field.key, c.value, DRIVER_LIMIT + 1) as number;
     if (n <= DRIVER_LIMIT && (!best || n < best.n)) best = { c, n };
   }
-  return best?.c;
+  if (!best || pageSize === undefined || best.n <= ALWAYS_DRIVE) return best?.c;
+  const traces =
+    (prepareCached(store.database, 'SELECT MAX(rowid) FROM traces').pluck().get() as number | null) ?? 0;
+  return best.n * best.n <= pageSize * traces ? best.c : undefined;
 }
 
 /**
@@ -69,9 +79,10 @@ export function chooseDriver(
 export function whereOf(
   store: LocalStore,
   search: Pick<NormalizedSearch, 'experimentIds' | 'filter'>,
+  pageSize?: number,
 ): CompiledWhere & { driven: boolean } {
   registerFunctions(store.database);
-  const driver = chooseDriver(store, search.filter.conditions);
+  const driver = chooseDriver(store, search.filter.conditions, pageSize);
   const experiments = experimentClause(search.experimentIds, driver !== undefined);
   const filter = compileConditions(search.filter.conditions, {
     driver,
@@ -119,7 +130,9 @@ export function searchLocalStore(store: LocalStore, options: SearchTracesOptions
   const search = normalizeSearch(options, [store.resolveExperiment()]);
   const db = store.database;
   const read = db.transaction((): SearchPage => {
-    const where = whereOf(store, search);
+    // Only a time-ordered scan can stop early; other orders read every match anyway.
+    const timeOrdered = search.order[0].field === 'timestamp_ms';
+    const where = whereOf(store, search, timeOrdered ? search.maxResults : undefined);
     const params = [...where.params];
     const clauses = [...where.clauses];
     const keyCount = search.order.length + 1;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setFactsCacheLimit } from '../../src/analyse/facts-cache.js';
+import { hasFacts, setFactsCacheLimit } from '../../src/analyse/facts-cache.js';
 import {
   type TraceStats,
   type TraceStatsOptions,
@@ -16,8 +16,13 @@ const rounded = (stats: TraceStats[]) =>
 
 describe('the statistics column cache of the local store', () => {
   let seeded: Seeded;
-  beforeEach(() => {
+  beforeEach(async () => {
     seeded = seededStore();
+    // The first call runs in SQL, the second builds the columns the tests then keep in step.
+    await traceStatsIn(seeded.store);
+    expect(hasFacts(seeded.store)).toBe(false);
+    await traceStatsIn(seeded.store);
+    expect(hasFacts(seeded.store)).toBe(true);
   });
   afterEach(() => {
     setFactsCacheLimit();
@@ -62,6 +67,38 @@ describe('the statistics column cache of the local store', () => {
     expect(all.count).toBe(8);
   });
 
+  it('sees a rewrite of the newest trace that changes only its metadata', async () => {
+    expect(await counts('metadata.app_version')).toEqual({ '1.0.0': 4, '1.1.0': 4 });
+    const newest = corpus().find((t) => t.info.traceId === ID.t8)!;
+    newest.info.traceMetadata = {
+      ...newest.info.traceMetadata,
+      app_version: '9.9.9',
+      'mlflow.trace.user': 'someone-else',
+    };
+    seeded.store.export([newest]);
+    expect(await counts('metadata.app_version')).toEqual({ '1.0.0': 4, '1.1.0': 3, '9.9.9': 1 });
+    expect(
+      (await stats({ groupBy: 'metadata.`mlflow.trace.user`' })).map(
+        (s) => s.group['metadata.`mlflow.trace.user`'],
+      ),
+    ).toContain('someone-else');
+  });
+
+  it('sees a rewrite of the last written trace, which keeps its row id', async () => {
+    const rowid = () =>
+      seeded.store.database.prepare('SELECT rowid FROM traces WHERE trace_id = ?').pluck().get(ID.other);
+    const before = rowid();
+    await stats({ experimentIds: ['7'] });
+    const last = corpus().find((t) => t.info.traceId === ID.other)!;
+    last.info.executionDuration = 777;
+    last.info.traceMetadata = { ...last.info.traceMetadata, app_version: '3.0.0' };
+    seeded.store.export([last]);
+    expect(rowid()).toBe(before);
+    const [other] = await stats({ experimentIds: ['7'], groupBy: 'metadata.app_version' });
+    expect(other.group['metadata.app_version']).toBe('3.0.0');
+    expect(other.latencyMs.max).toBe(777);
+  });
+
   it('follows tag changes and renames', async () => {
     expect(await counts('tags.query_category')).toEqual({ chat: 4, support: 1, null: 3 });
     await setTraceTagIn(seeded.store, ID.t5, 'query_category', 'support');
@@ -100,7 +137,9 @@ describe('the statistics column cache of the local store', () => {
 
   it('falls back to SQL above the cache limit with the same results', async () => {
     setFactsCacheLimit(3);
-    expect(await counts('metadata.app_version')).toEqual({ '1.0.0': 4, '1.1.0': 4 });
+    await deleteTracesIn(seeded.store, { traceIds: [ID.t1] });
+    expect(await counts('metadata.app_version')).toEqual({ '1.0.0': 3, '1.1.0': 4 });
+    expect(hasFacts(seeded.store)).toBe(false);
   });
 });
 

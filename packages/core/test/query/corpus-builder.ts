@@ -1,7 +1,15 @@
 /**
  * Builds corpus traces from compact specs (spans as offsets from the request time).
  */
-import type { Expectation, Feedback, SpanData, SpanEvent, TraceRecord, TraceState } from '../../src/types.js';
+import type {
+  Assessment,
+  Expectation,
+  Feedback,
+  SpanData,
+  SpanEvent,
+  TraceRecord,
+  TraceState,
+} from '../../src/types.js';
 
 const MS = 1_000_000;
 

@@ -1,0 +1,18 @@
+// The parts of @autolog/core this integration uses, in one place.
+export { SpanType, type TokenUsage, tracingContext } from '@autolog/core';
+export {
+  AutologPlugin,
+  describeError,
+  diag,
+  isWrapped,
+  type LiveSpan,
+  type PluginStatus,
+  registerParentResolver,
+  resolveFromApp,
+  runInSpan,
+  SpanAttributeKey,
+  settings as coreSettings,
+  startSpan,
+  unwrapMethod,
+  wrapMethod,
+} from '@autolog/core/plugin';
