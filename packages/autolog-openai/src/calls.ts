@@ -1,10 +1,9 @@
 import { SpanAttributeKey, SpanType, isTracingSuppressed, runInSpan, startSpan } from './core.js';
-import { observeResult } from './api-promise.js';
 import { ChatStreamAccumulator, endChatCompletion } from './chat.js';
 import { CompletionStreamAccumulator } from './completions.js';
 import { ResponseStreamAccumulator, endResponse } from './responses.js';
 import { type CallContext, endWithError, endWithResponse } from './span-end.js';
-import { instrumentStream, type StreamAccumulator } from './stream.js';
+import { observeResult, observeStream, type StreamObserver } from './core.js';
 import type { ModelPrice } from './types.js';
 
 /** One traced SDK method: how its span is named and typed, and how its result is read. */
@@ -14,7 +13,7 @@ export interface CallKind {
   spanType: string;
   operation: string;
   onResponse(ctx: CallContext, data: any): void;
-  streamAccumulator(ctx: CallContext): StreamAccumulator;
+  streamAccumulator(ctx: CallContext): StreamObserver;
 }
 
 export const CALL_KINDS: Record<'chat' | 'responses' | 'embeddings' | 'completions', CallKind> = {
@@ -87,16 +86,19 @@ export function tracedMethod(kind: CallKind, settings: CallSettings) {
         throw err;
       }
       const streaming = args[0]?.stream === true;
-      return observeResult(
-        result,
-        ctx.span,
-        (data) => {
-          if (streaming) return instrumentStream(data, kind.streamAccumulator(ctx));
+      return observeResult(result, {
+        onData: (data) => {
+          if (streaming) return observeStream(data, kind.streamAccumulator(ctx));
           kind.onResponse(ctx, data);
           return data;
         },
-        (error) => endWithError(ctx, error),
-      );
+        onError: (error) => endWithError(ctx, error),
+        // `asResponse()` alone never parses the body: end the span with the HTTP status.
+        onRawResponse: (response: any) => {
+          ctx.span.setAttribute('http.response.status_code', response?.status);
+          ctx.span.end();
+        },
+      });
     };
 }
 

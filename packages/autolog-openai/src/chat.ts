@@ -1,4 +1,4 @@
-import type { StreamAccumulator } from './stream.js';
+import type { StreamObserver } from './core.js';
 import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
 
 /** Finish reasons of a chat completion, for the span attribute. */
@@ -25,7 +25,7 @@ interface ChoiceState {
  * Rebuilds a `chat.completion` from `chat.completion.chunk`s: text and refusals per choice,
  * streamed tool-call deltas joined by index, finish reasons, and usage from the final chunk.
  */
-export class ChatStreamAccumulator implements StreamAccumulator {
+export class ChatStreamAccumulator implements StreamObserver {
   private readonly ctx: CallContext;
   private readonly choices = new Map<number, ChoiceState>();
   private readonly state = { first: false };

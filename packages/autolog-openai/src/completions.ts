@@ -1,8 +1,8 @@
-import type { StreamAccumulator } from './stream.js';
+import type { StreamObserver } from './core.js';
 import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
 
 /** Rebuilds a legacy `text_completion` from streamed chunks (text per choice, usage from the last chunk). */
-export class CompletionStreamAccumulator implements StreamAccumulator {
+export class CompletionStreamAccumulator implements StreamObserver {
   private readonly ctx: CallContext;
   private readonly texts = new Map<number, { text: string; finish_reason: string | null }>();
   private readonly state = { first: false };

@@ -1,4 +1,4 @@
-import type { StreamAccumulator } from './stream.js';
+import type { StreamObserver } from './core.js';
 import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
 
 /** The outputs of a Responses API call: the response object's output items and text. */
@@ -12,7 +12,7 @@ export function endResponse(ctx: CallContext, response: any): void {
  * Follows a Responses API event stream: the final `response.completed` (or `failed` /
  * `incomplete`) event carries the whole response with usage; deltas only mark the first token.
  */
-export class ResponseStreamAccumulator implements StreamAccumulator {
+export class ResponseStreamAccumulator implements StreamObserver {
   private readonly ctx: CallContext;
   private readonly state = { first: false };
   private final: any;
