@@ -4,6 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+// The viewer's end-to-end tests drive a real headless Chromium (Debian's package): install it
+// when missing, so a bare machine runs every test with this one command.
+const ensureChromium = join('packages', 'viewer', 'scripts', 'ensure-chromium.sh');
+if (existsSync(ensureChromium) && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+  const installed = spawnSync('bash', [ensureChromium], { stdio: 'inherit' });
+  if (installed.status !== 0) console.warn('could not install chromium; the viewer browser tests will fail (see packages/viewer/README.md)');
+}
+
 const out = join('test-artifacts', 'vitest.json');
 mkdirSync('test-artifacts', { recursive: true });
 const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
