@@ -6,8 +6,23 @@ import type { EndSpanOptions, LiveSpan } from './live-span.js';
 import { findOpenTrace } from './trace-buffer.js';
 import { createSpan, NOOP_SPAN } from './tracer.js';
 import { Trace } from './trace.js';
-import type { Assessment, Expectation, Feedback, SpanStatus, SpanStatusCode, SpanTypeName, TraceStore } from './types.js';
-import { type ErrorGroup, type ErrorGroupsOptions, errorGroupsIn, type SlowestSpansOptions, type SlowSpan, slowestSpansIn } from './analyse/spans.js';
+import type {
+  Assessment,
+  Expectation,
+  Feedback,
+  SpanStatus,
+  SpanStatusCode,
+  SpanTypeName,
+  TraceStore,
+} from './types.js';
+import {
+  type ErrorGroup,
+  type ErrorGroupsOptions,
+  errorGroupsIn,
+  type SlowestSpansOptions,
+  type SlowSpan,
+  slowestSpansIn,
+} from './analyse/spans.js';
 import { type TraceStats, type TraceStatsOptions, traceStatsIn } from './analyse/stats.js';
 import { type SessionTimeline, sessionTimelineIn } from './analyse/timeline.js';
 import {
