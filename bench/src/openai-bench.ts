@@ -1,0 +1,428 @@
+/**
+ * The added latency of tracing one OpenAI chat call, per library, against a local OpenAI-compatible
+ * server on loopback (`@autolog/testkit`'s, run in a child process so its CPU is not charged here),
+ * plain and streamed (200 content chunks, stream consumed to the end), interleaved round by round
+ * in one process so machine drift hits every library alike:
+ *
+ * - untraced: a plain `openai` v7 client;
+ * - Autolog: `openaiPlugin.wrap(client)` from `@autolog/openai` on its own client, writing to the
+ *   embedded local store (`init({ destination: 'sqlite:///<tmp>/bench.db' })`, background writes);
+ * - OpenInference: `@arizeai/openinference-instrumentation-openai` `OpenAIInstrumentation`,
+ *   `manuallyInstrument({ OpenAI })` on a NodeTracerProvider + BatchSpanProcessor + counting no-op
+ *   exporter;
+ * - OpenLLMetry: `@traceloop/instrumentation-openai` `OpenAIInstrumentation`, same pattern;
+ * - Langfuse: `observeOpenAI(client)` from `@langfuse/openai`, exported through `LangfuseSpanProcessor`
+ *   (batched OTLP/HTTP) to the loopback sink (`./sink.ts`, a child process);
+ * - LangSmith: `wrapOpenAI(client, { client: new Client({ apiUrl: sink }), tracingEnabled: true })`.
+ *
+ * Every library wraps its own client instance. The two OpenTelemetry instrumentations patch the
+ * SDK's prototypes (there is no per-instance mode), so they are patched at the start of their own
+ * batch and unpatched at its end: no batch ever runs through another library's wrapper.
+ *
+ * Run:
+ *   cd bench && AUTOLOG_BACKGROUND_WRITES=1 node --expose-gc --import tsx --conditions=source src/openai-bench.ts
+ * (BENCH_QUICK=1 for a smoke run).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OpenAIInstrumentation as OIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
+import { flushTraces, init, shutdown } from '@autolog/core';
+import { openaiPlugin } from '@autolog/openai';
+import { observeOpenAI } from '@langfuse/openai';
+import { LangfuseSpanProcessor } from '@langfuse/otel';
+import { trace } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
+import Database from 'better-sqlite3';
+import { Client as LangSmithClient } from 'langsmith';
+import { wrapOpenAI } from 'langsmith/wrappers';
+import OpenAI from 'openai';
+import { type ChildOpenAIServer, startOpenAIServerChild } from './openai-bench/server.js';
+import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
+import { type Sink, startSink } from './sink.js';
+import { median, relMad, renderTable } from './stats.js';
+
+process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const CFG = QUICK
+  ? { rounds: 3, plain: 30, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 10 }
+  : { rounds: 10, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 25 };
+const STREAM_CHUNKS = 200;
+const MODEL = 'gpt-4o-mini';
+const MESSAGES = [
+  { role: 'system' as const, content: 'You are terse.' },
+  // The server echoes the user text and caps the chunk count at the reply's length in characters,
+  // so the prompt is long enough (≈ 260 characters) for 200 content chunks.
+  {
+    role: 'user' as const,
+    content:
+      'Summarize the following note in one line: the quarterly report shows revenue up eight percent, ' +
+      'costs flat, two new regions opened, churn down slightly, and the team plans to ship the new ' +
+      'onboarding flow next month after the security review is complete.',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Libraries
+
+type Mode = 'plain' | 'streamed';
+
+interface Library {
+  name: string;
+  /** How it is wired, printed under the tables. */
+  how: string;
+  /** Its own client (set in setup). */
+  client?: OpenAI;
+  /** Set when the library cannot run here: the row reads 'n/a' with this reason. */
+  unavailable?: string;
+  setup(ctx: { serverUrl: string; sink: Sink }): Promise<void>;
+  activate(): void;
+  deactivate(): void;
+  flush(): Promise<void>;
+  /** Spans / runs delivered so far (exporter, sink or store); undefined when not counted. */
+  delivered(sink: Sink): Promise<number | undefined>;
+  teardown(): Promise<void>;
+}
+
+const newClient = (baseURL: string) => new OpenAI({ baseURL, apiKey: 'sk-bench', maxRetries: 0, timeout: 30_000 });
+
+const untraced: Library = {
+  name: 'untraced',
+  how: 'plain openai client',
+  async setup({ serverUrl }) {
+    this.client = newClient(serverUrl);
+  },
+  activate: () => undefined,
+  deactivate: () => undefined,
+  flush: async () => undefined,
+  delivered: async () => undefined,
+  teardown: async () => undefined,
+};
+
+let autologDir: string | undefined;
+const autolog: Library = {
+  name: 'Autolog',
+  how: "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }), AUTOLOG_BACKGROUND_WRITES=1",
+  async setup({ serverUrl }) {
+    autologDir = mkdtempSync(join(tmpdir(), 'autolog-openai-bench-'));
+    init({ destination: `sqlite:///${join(autologDir, 'bench.db')}`, silent: true });
+    this.client = openaiPlugin.wrap(newClient(serverUrl));
+  },
+  activate: () => undefined,
+  deactivate: () => undefined,
+  flush: async () => void (await flushTraces()),
+  async delivered() {
+    const db = new Database(join(autologDir!, 'bench.db'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  },
+  async teardown() {
+    await shutdown();
+    if (autologDir) rmSync(autologDir, { recursive: true, force: true });
+  },
+};
+
+function countingExporter(counter: { n: number }): SpanExporter {
+  return {
+    export(spans: ReadableSpan[], done) {
+      counter.n += spans.length;
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => undefined,
+  };
+}
+
+/** OpenInference patches `OpenAI.Chat.Completions.prototype` etc. of the module object it is given. */
+const oiCount = { n: 0 };
+let oiProvider: NodeTracerProvider | undefined;
+let oiInst: OIInstrumentation | undefined;
+// A plain object (the ESM namespace is frozen; the instrumentation sets a flag on the module).
+const oiModule = { OpenAI } as unknown as Parameters<OIInstrumentation['manuallyInstrument']>[0];
+const openInference: Library = {
+  name: 'OpenInference',
+  how: 'OpenAIInstrumentation.manuallyInstrument({ OpenAI }), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
+  async setup({ serverUrl }) {
+    oiProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))] });
+    oiInst = new OIInstrumentation({ instrumentationConfig: { enabled: false } } as never);
+    oiInst.setTracerProvider(oiProvider);
+    this.client = newClient(serverUrl);
+  },
+  activate() {
+    activateOtelContext();
+    oiInst!.manuallyInstrument(oiModule);
+  },
+  deactivate() {
+    (oiInst as unknown as { unpatch(m: unknown): void }).unpatch(oiModule);
+    deactivateOtelContext();
+  },
+  flush: async () => void (await oiProvider!.forceFlush()),
+  delivered: async () => oiCount.n,
+  teardown: async () => void (await oiProvider?.shutdown()),
+};
+
+/** OpenLLMetry's `manuallyInstrument(module)` wants the class (`module.Chat.Completions.prototype`). */
+const tlCount = { n: 0 };
+let tlProvider: NodeTracerProvider | undefined;
+let tlInst: TraceloopInstrumentation | undefined;
+const openLLMetry: Library = {
+  name: 'OpenLLMetry',
+  how: 'OpenAIInstrumentation.manuallyInstrument(OpenAI), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
+  async setup({ serverUrl }) {
+    tlProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingExporter(tlCount))] });
+    tlInst = new TraceloopInstrumentation({ enabled: false });
+    tlInst.setTracerProvider(tlProvider);
+    this.client = newClient(serverUrl);
+  },
+  activate() {
+    activateOtelContext();
+    tlInst!.manuallyInstrument(OpenAI as never);
+  },
+  deactivate() {
+    const unwrap = (tlInst as unknown as { _unwrap(o: object, m: string): void })._unwrap.bind(tlInst);
+    const O = OpenAI as unknown as Record<string, { prototype: object }>;
+    unwrap((OpenAI as unknown as { Chat: { Completions: { prototype: object } } }).Chat.Completions.prototype, 'create');
+    unwrap(O.Completions.prototype, 'create');
+    if (O.Responses) unwrap(O.Responses.prototype, 'create');
+    if (O.Images) for (const m of ['generate', 'edit', 'createVariation']) unwrap(O.Images.prototype, m);
+    deactivateOtelContext();
+  },
+  flush: async () => void (await tlProvider!.forceFlush()),
+  delivered: async () => tlCount.n,
+  teardown: async () => void (await tlProvider?.shutdown()),
+};
+
+let lfProcessor: LangfuseSpanProcessor | undefined;
+let lfProvider: NodeTracerProvider | undefined;
+const langfuse: Library = {
+  name: 'Langfuse',
+  how: "observeOpenAI(client), LangfuseSpanProcessor (pk-lf-bench / sk-lf-bench) → loopback sink",
+  async setup({ serverUrl, sink }) {
+    lfProcessor = new LangfuseSpanProcessor({
+      publicKey: 'pk-lf-bench',
+      secretKey: 'sk-lf-bench',
+      baseUrl: `${sink.url}/langfuse`,
+    });
+    lfProvider = new NodeTracerProvider({ spanProcessors: [lfProcessor] });
+    if (!trace.setGlobalTracerProvider(lfProvider)) throw new Error('global tracer provider already set');
+    this.client = observeOpenAI(newClient(serverUrl));
+  },
+  activate: activateOtelContext,
+  deactivate: deactivateOtelContext,
+  flush: async () => void (await lfProcessor!.forceFlush()),
+  delivered: async (sink) => (await sink.stats()).langfuse?.spans ?? 0,
+  async teardown() {
+    await lfProvider?.shutdown();
+    trace.disable();
+  },
+};
+
+let lsClient: LangSmithClient | undefined;
+const langsmith: Library = {
+  name: 'LangSmith',
+  how: "wrapOpenAI(client, { client: new Client({ apiUrl: sink, apiKey: 'bench-not-a-secret' }), tracingEnabled: true })",
+  async setup({ serverUrl, sink }) {
+    lsClient = new LangSmithClient({ apiUrl: `${sink.url}/langsmith`, apiKey: 'bench-not-a-secret' });
+    this.client = wrapOpenAI(newClient(serverUrl), { client: lsClient, tracingEnabled: true });
+  },
+  activate: () => undefined,
+  deactivate: () => undefined,
+  flush: async () => void (await lsClient!.awaitPendingTraceBatches()),
+  delivered: async (sink) => (await sink.stats()).langsmith?.spans ?? 0,
+  teardown: async () => void (await lsClient?.awaitPendingTraceBatches()),
+};
+
+const ALL = [untraced, autolog, openInference, openLLMetry, langfuse, langsmith];
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+const STREAM_OPTS = { headers: { 'x-testkit-chunks': String(STREAM_CHUNKS) } };
+
+async function callPlain(client: OpenAI, i: number): Promise<number> {
+  const r = await client.chat.completions.create({
+    model: MODEL,
+    messages: [...MESSAGES.slice(0, 1), { role: 'user', content: `${MESSAGES[1].content} #${i}` }],
+  });
+  return r.choices[0]?.message?.content?.length ?? 0;
+}
+
+async function callStreamed(client: OpenAI, i: number): Promise<number> {
+  const stream = await client.chat.completions.create(
+    {
+      model: MODEL,
+      messages: [...MESSAGES.slice(0, 1), { role: 'user', content: `${MESSAGES[1].content} #${i}` }],
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+    STREAM_OPTS,
+  );
+  let chunks = 0;
+  let len = 0;
+  for await (const c of stream) {
+    chunks++;
+    len += c.choices[0]?.delta?.content?.length ?? 0;
+  }
+  return chunks * 1_000_000 + len;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement
+
+const gc: () => void =
+  (globalThis as { gc?: () => void }).gc ??
+  (() => {
+    throw new Error('run node with --expose-gc');
+  });
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+let blackhole = 0;
+
+/** One library's batch: `calls` sequential calls (yielding between chunks), then its flush. µs/call. */
+async function batch(lib: Library, mode: Mode, calls: number): Promise<number> {
+  const client = lib.client!;
+  const call = mode === 'plain' ? callPlain : callStreamed;
+  lib.activate();
+  gc();
+  let wall = 0n;
+  try {
+    for (let done = 0; done < calls; done += CFG.chunk) {
+      const n = Math.min(CFG.chunk, calls - done);
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) blackhole ^= await call(client, done + i);
+      wall += process.hrtime.bigint() - t0;
+      await yieldToEventLoop();
+    }
+    await lib.flush();
+  } finally {
+    lib.deactivate();
+  }
+  return Number(wall) / 1000 / calls;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[openai-bench] ${msg}\n`);
+}
+
+const fmtUs0 = (us: number) => (Number.isFinite(us) ? (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`) : 'n/a');
+const fmtAdded = (us: number) => (Number.isFinite(us) ? `${us >= 0 ? '+' : '−'}${Math.abs(us).toFixed(0)} µs` : 'n/a');
+const fmtPctSigned = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %` : 'n/a');
+
+function machineLine(): string {
+  const c = cpus();
+  return `machine: ${c[0]?.model?.trim() || 'unknown CPU'}, ${c.length} cores; node ${process.version} (${process.platform}-${process.arch}); load avg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const [server, sink] = await Promise.all([startOpenAIServerChild(), startSink()]);
+  const libs: Library[] = [];
+  try {
+    for (const lib of ALL) {
+      try {
+        await lib.setup({ serverUrl: server.url, sink });
+        // Smoke check: one plain and one streamed call through the library's own client.
+        lib.activate();
+        try {
+          const plainLen = await callPlain(lib.client!, 0);
+          const s = await callStreamed(lib.client!, 0);
+          const chunks = Math.floor(s / 1_000_000);
+          if (plainLen === 0 || chunks < STREAM_CHUNKS) throw new Error(`unexpected reply (len ${plainLen}, ${chunks} chunks)`);
+        } finally {
+          lib.deactivate();
+        }
+        await lib.flush();
+        libs.push(lib);
+      } catch (err) {
+        lib.unavailable = err instanceof Error ? err.message : String(err);
+        log(`${lib.name}: n/a (${lib.unavailable})`);
+      }
+    }
+    log(`server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`);
+    for (const lib of libs) {
+      await batch(lib, 'plain', CFG.warmupPlain);
+      await batch(lib, 'streamed', CFG.warmupStreamed);
+    }
+    const before = new Map<Library, number | undefined>();
+    for (const lib of libs) before.set(lib, await lib.delivered(sink));
+    const results: Record<Mode, Map<Library, number[]>> = {
+      plain: new Map(libs.map((l) => [l, []])),
+      streamed: new Map(libs.map((l) => [l, []])),
+    };
+    for (let r = 0; r < CFG.rounds; r++) {
+      // Rotate the order every round so no library always runs right after another's flush.
+      const order = libs.map((_, i) => libs[(i + r) % libs.length]);
+      for (const lib of order) results.plain.get(lib)!.push(await batch(lib, 'plain', CFG.plain));
+      for (const lib of order) results.streamed.get(lib)!.push(await batch(lib, 'streamed', CFG.streamed));
+      log(`round ${r + 1}/${CFG.rounds} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    const delivered = new Map<Library, string>();
+    const expected = CFG.rounds * (CFG.plain + CFG.streamed);
+    for (const lib of libs) {
+      const d = await lib.delivered(sink);
+      delivered.set(
+        lib,
+        d === undefined ? '—' : `${(d - (before.get(lib) ?? 0)).toLocaleString('en-US')} / ${expected.toLocaleString('en-US')}`,
+      );
+    }
+
+    if (untraced.unavailable) throw new Error(`the untraced baseline failed: ${untraced.unavailable}`);
+    console.log(`\n${machineLine()}`);
+    for (const mode of ['plain', 'streamed'] as const) {
+      const res = results[mode];
+      const base = res.get(untraced)!;
+      const baseMed = median(base);
+      const rows: string[][] = [];
+      for (const lib of ALL) {
+        if (lib.unavailable || !res.has(lib)) {
+          rows.push([lib.name, 'n/a', 'n/a', 'n/a', 'n/a', lib === untraced ? '—' : `n/a: ${lib.unavailable}`]);
+          continue;
+        }
+        const xs = res.get(lib)!;
+        const added = median(xs.map((x, i) => x - base[i]));
+        const isBase = lib === untraced;
+        rows.push([
+          lib.name,
+          fmtUs0(median(xs)),
+          isBase ? '—' : fmtAdded(added),
+          isBase ? '—' : fmtPctSigned(added / baseMed),
+          `${(relMad(xs) * 100).toFixed(1)} %`,
+          delivered.get(lib) ?? '—',
+        ]);
+      }
+      const what =
+        mode === 'plain'
+          ? `plain chat.completions.create, ${CFG.rounds} interleaved rounds × ${CFG.plain} calls`
+          : `streamed chat.completions.create (${STREAM_CHUNKS} content chunks + include_usage, stream consumed), ${CFG.rounds} interleaved rounds × ${CFG.streamed} calls`;
+      console.log(`\nOpenAI ${what}, medians over rounds`);
+      console.log(
+        renderTable(
+          ['library', 'wall / call', 'added vs untraced', '% of untraced', 'spread (MAD)', 'spans delivered (plain+streamed)'],
+          rows,
+        ),
+      );
+    }
+    console.log(
+      '\nadded = median over rounds of (library − untraced in the same round), wall time per call, flush excluded (each batch is flushed after timing).\n' +
+        'server: @autolog/testkit OpenAI server in a child process on 127.0.0.1; sink for Langfuse/LangSmith: ./sink.ts child process.',
+    );
+    for (const lib of ALL) console.log(`  ${lib.name}: ${lib.how}`);
+    log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    for (const lib of ALL)
+      await lib.teardown().catch((err) => log(`teardown of ${lib.name} failed: ${String(err)}`));
+    await sink.stop();
+    await server.stop();
+    if (blackhole === 0.5) console.log(blackhole);
+  }
+}
+
+await main();
