@@ -34,7 +34,12 @@ const TRACE_COLUMNS = {
   trace_id: 't.trace_id',
 } as const;
 
-const SPAN_COLUMNS = { name: 's.name', type: 's.span_type', status: 's.status' } as const;
+/**
+ * Span columns inside the correlated `EXISTS` (one trace's spans): the unary `+` keeps SQLite
+ * from answering it through the `spans_name`/`spans_type`/`spans_status` indexes, which scan
+ * every span of that kind in the store; the primary key (trace_id, span_id) finds the trace's few.
+ */
+const SPAN_COLUMNS = { name: '+s.name', type: '+s.span_type', status: '+s.status' } as const;
 
 /** The text an assessment value compares as (NULL for no value or JSON null). */
 const VALUE_TEXT =
