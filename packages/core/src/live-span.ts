@@ -151,9 +151,12 @@ export class LiveSpan {
     this.buffer.spanEnded(this);
   }
 
-  /** The span as plain data (a copy of the containers, sharing the JSON-safe values). */
+  /**
+   * The span as plain data for export. Shares the span's containers: an ended span never changes
+   * them again (every setter is a no-op after `end()`), so no copy is needed.
+   */
   toData(): SpanData {
-    return {
+    const data: SpanData = {
       traceId: this.traceId,
       spanId: this.spanId,
       parentId: this.parentId,
@@ -161,13 +164,15 @@ export class LiveSpan {
       spanType: this.spanType,
       startTimeNs: this.startTimeNs,
       endTimeNs: this.endTimeNs,
-      status: { ...this.status },
-      ...(this.inputs !== undefined ? { inputs: this.inputs } : {}),
-      ...(this.outputs !== undefined ? { outputs: this.outputs } : {}),
-      attributes: { ...this.attributes },
-      events: this.events ? [...this.events] : [],
+      status: this.status,
+      attributes: this.attributes,
+      events: this.events ?? [],
     };
+    if (this.inputs !== undefined) data.inputs = this.inputs;
+    if (this.outputs !== undefined) data.outputs = this.outputs;
+    return data;
   }
+
 }
 
 /** Stands in for a span that is not recorded (sampled out, or tracing disabled); every method is a no-op. */

@@ -30,11 +30,13 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
 /**
  * Runs built-in scrubbing and the user's hook on a span before it leaves the process. Fails
  * closed: if the hook throws, the span's content is dropped rather than exported unredacted.
+ * Works on the export copy of a span (see `buildTraceRecord`), which it may change in place.
  */
 export function redactSpan(span: SpanData, scrub: boolean, hook: RedactHook | undefined): SpanData {
-  let out = span;
+  // `span` is a fresh export copy; scrubbing copies a container only where it changes something.
+  const out = span;
   if (scrub) {
-    out = { ...span, attributes: scrubSecrets(span.attributes) as Record<string, unknown> };
+    out.attributes = scrubSecrets(span.attributes) as Record<string, unknown>;
     if (span.inputs !== undefined) out.inputs = scrubSecrets(span.inputs);
     if (span.outputs !== undefined) out.outputs = scrubSecrets(span.outputs);
     if (span.events.length) out.events = scrubSecrets(span.events) as SpanData['events'];
