@@ -19,15 +19,30 @@ const data = workerData as WriterData;
 const processed = new Int32Array(data.counters);
 const store = new LocalStore({ path: data.path, experimentId: data.experimentId, busyTimeoutMs: data.busyTimeoutMs });
 
-parentPort?.on('message', (message: { traces: TraceRecord[] }) => {
+// Batches that arrive together are written in one transaction: fewer commits, far fewer WAL pages.
+let pending: TraceRecord[] = [];
+let scheduled = false;
+
+function writePending(): void {
+  scheduled = false;
+  const batch = pending;
+  pending = [];
   let error: string | undefined;
   try {
-    store.export(message.traces);
+    store.export(batch);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  Atomics.add(processed, 0, message.traces.length);
+  Atomics.add(processed, 0, batch.length);
   Atomics.notify(processed, 0);
-  if (error) parentPort?.postMessage({ error, count: message.traces.length });
+  if (error) parentPort?.postMessage({ error, count: batch.length });
+}
+
+parentPort?.on('message', (message: { traces: TraceRecord[] }) => {
+  for (const trace of message.traces) pending.push(trace);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(writePending);
+  }
 });
 parentPort?.postMessage({ ready: true });
