@@ -24,8 +24,7 @@
  * (BENCH_QUICK=1 for a smoke run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenAIInstrumentation as OIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { flushTraces, init, shutdown } from '@autolog/core';
@@ -89,7 +88,8 @@ interface Library {
   teardown(): Promise<void>;
 }
 
-const newClient = (baseURL: string) => new OpenAI({ baseURL, apiKey: 'sk-bench', maxRetries: 0, timeout: 30_000 });
+const newClient = (baseURL: string) =>
+  new OpenAI({ baseURL, apiKey: 'sk-bench', maxRetries: 0, timeout: 30_000 });
 
 const untraced: Library = {
   name: 'untraced',
@@ -150,7 +150,9 @@ const openInference: Library = {
   name: 'OpenInference',
   how: 'OpenAIInstrumentation.manuallyInstrument({ OpenAI }), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
   async setup({ serverUrl }) {
-    oiProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))] });
+    oiProvider = new NodeTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))],
+    });
     oiInst = new OIInstrumentation({ instrumentationConfig: { enabled: false } } as never);
     oiInst.setTracerProvider(oiProvider);
     this.client = newClient(serverUrl);
@@ -176,7 +178,9 @@ const openLLMetry: Library = {
   name: 'OpenLLMetry',
   how: 'OpenAIInstrumentation.manuallyInstrument(OpenAI), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
   async setup({ serverUrl }) {
-    tlProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingExporter(tlCount))] });
+    tlProvider = new NodeTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(countingExporter(tlCount))],
+    });
     tlInst = new TraceloopInstrumentation({ enabled: false });
     tlInst.setTracerProvider(tlProvider);
     this.client = newClient(serverUrl);
@@ -188,7 +192,10 @@ const openLLMetry: Library = {
   deactivate() {
     const unwrap = (tlInst as unknown as { _unwrap(o: object, m: string): void })._unwrap.bind(tlInst);
     const O = OpenAI as unknown as Record<string, { prototype: object }>;
-    unwrap((OpenAI as unknown as { Chat: { Completions: { prototype: object } } }).Chat.Completions.prototype, 'create');
+    unwrap(
+      (OpenAI as unknown as { Chat: { Completions: { prototype: object } } }).Chat.Completions.prototype,
+      'create',
+    );
     unwrap(O.Completions.prototype, 'create');
     if (O.Responses) unwrap(O.Responses.prototype, 'create');
     if (O.Images) for (const m of ['generate', 'edit', 'createVariation']) unwrap(O.Images.prototype, m);
@@ -203,7 +210,7 @@ let lfProcessor: LangfuseSpanProcessor | undefined;
 let lfProvider: NodeTracerProvider | undefined;
 const langfuse: Library = {
   name: 'Langfuse',
-  how: "observeOpenAI(client), LangfuseSpanProcessor (pk-lf-bench / sk-lf-bench) → loopback sink",
+  how: 'observeOpenAI(client), LangfuseSpanProcessor (pk-lf-bench / sk-lf-bench) → loopback sink',
   async setup({ serverUrl, sink }) {
     lfProcessor = new LangfuseSpanProcessor({
       publicKey: 'pk-lf-bench',
@@ -310,9 +317,12 @@ function log(msg: string): void {
   process.stderr.write(`[openai-bench] ${msg}\n`);
 }
 
-const fmtUs0 = (us: number) => (Number.isFinite(us) ? (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`) : 'n/a');
-const fmtAdded = (us: number) => (Number.isFinite(us) ? `${us >= 0 ? '+' : '−'}${Math.abs(us).toFixed(0)} µs` : 'n/a');
-const fmtPctSigned = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %` : 'n/a');
+const fmtUs0 = (us: number) =>
+  Number.isFinite(us) ? (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`) : 'n/a';
+const fmtAdded = (us: number) =>
+  Number.isFinite(us) ? `${us >= 0 ? '+' : '−'}${Math.abs(us).toFixed(0)} µs` : 'n/a';
+const fmtPctSigned = (x: number) =>
+  Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %` : 'n/a';
 
 function machineLine(): string {
   const c = cpus();
@@ -335,7 +345,8 @@ async function main(): Promise<void> {
           const plainLen = await callPlain(lib.client!, 0);
           const s = await callStreamed(lib.client!, 0);
           const chunks = Math.floor(s / 1_000_000);
-          if (plainLen === 0 || chunks < STREAM_CHUNKS) throw new Error(`unexpected reply (len ${plainLen}, ${chunks} chunks)`);
+          if (plainLen === 0 || chunks < STREAM_CHUNKS)
+            throw new Error(`unexpected reply (len ${plainLen}, ${chunks} chunks)`);
         } finally {
           lib.deactivate();
         }
@@ -346,7 +357,9 @@ async function main(): Promise<void> {
         log(`${lib.name}: n/a (${lib.unavailable})`);
       }
     }
-    log(`server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`);
+    log(
+      `server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`,
+    );
     for (const lib of libs) {
       await batch(lib, 'plain', CFG.warmupPlain);
       await batch(lib, 'streamed', CFG.warmupStreamed);
@@ -370,7 +383,9 @@ async function main(): Promise<void> {
       const d = await lib.delivered(sink);
       delivered.set(
         lib,
-        d === undefined ? '—' : `${(d - (before.get(lib) ?? 0)).toLocaleString('en-US')} / ${expected.toLocaleString('en-US')}`,
+        d === undefined
+          ? '—'
+          : `${(d - (before.get(lib) ?? 0)).toLocaleString('en-US')} / ${expected.toLocaleString('en-US')}`,
       );
     }
 
@@ -383,7 +398,14 @@ async function main(): Promise<void> {
       const rows: string[][] = [];
       for (const lib of ALL) {
         if (lib.unavailable || !res.has(lib)) {
-          rows.push([lib.name, 'n/a', 'n/a', 'n/a', 'n/a', lib === untraced ? '—' : `n/a: ${lib.unavailable}`]);
+          rows.push([
+            lib.name,
+            'n/a',
+            'n/a',
+            'n/a',
+            'n/a',
+            lib === untraced ? '—' : `n/a: ${lib.unavailable}`,
+          ]);
           continue;
         }
         const xs = res.get(lib)!;
@@ -405,7 +427,14 @@ async function main(): Promise<void> {
       console.log(`\nOpenAI ${what}, medians over rounds`);
       console.log(
         renderTable(
-          ['library', 'wall / call', 'added vs untraced', '% of untraced', 'spread (MAD)', 'spans delivered (plain+streamed)'],
+          [
+            'library',
+            'wall / call',
+            'added vs untraced',
+            '% of untraced',
+            'spread (MAD)',
+            'spans delivered (plain+streamed)',
+          ],
           rows,
         ),
       );

@@ -5,13 +5,13 @@
  * way a real chat model does.
  */
 import {
-  SpanType,
   flushTraces,
   formatTraceTree,
   getCurrentActiveSpan,
   getLastActiveTraceId,
   getTrace,
   init,
+  SpanType,
   trace,
   tracingContext,
   updateCurrentTrace,
@@ -60,10 +60,13 @@ const answerQuestion = trace(
   async function answerQuestion(question: string) {
     updateCurrentTrace({ tags: { app_version: '1.0.0' } });
     const docs = await retrieve(question);
-    const prompt = withSpan((span) => {
-      span.setInputs({ question, docs });
-      return `Answer from context:\n${docs.join('\n')}`;
-    }, { name: 'build_prompt', spanType: SpanType.PARSER });
+    const prompt = withSpan(
+      (span) => {
+        span.setInputs({ question, docs });
+        return `Answer from context:\n${docs.join('\n')}`;
+      },
+      { name: 'build_prompt', spanType: SpanType.PARSER },
+    );
     const reply = await chatModel([
       { role: 'system', content: prompt },
       { role: 'user', content: question },
@@ -81,13 +84,16 @@ const turns = [
 
 const traceIds: string[] = [];
 for (const turn of turns) {
-  await tracingContext({ metadata: { 'mlflow.trace.user': turn.user, 'mlflow.trace.session': turn.session } }, async () => {
-    try {
-      console.log(`${turn.user}> ${turn.question}\nassistant> ${await answerQuestion(turn.question)}\n`);
-    } catch (err) {
-      console.log(`${turn.user}> ${turn.question}\nassistant> (error: ${(err as Error).message})\n`);
-    }
-  });
+  await tracingContext(
+    { metadata: { 'mlflow.trace.user': turn.user, 'mlflow.trace.session': turn.session } },
+    async () => {
+      try {
+        console.log(`${turn.user}> ${turn.question}\nassistant> ${await answerQuestion(turn.question)}\n`);
+      } catch (err) {
+        console.log(`${turn.user}> ${turn.question}\nassistant> (error: ${(err as Error).message})\n`);
+      }
+    },
+  );
   traceIds.push(getLastActiveTraceId()!);
 }
 

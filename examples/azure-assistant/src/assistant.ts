@@ -1,5 +1,5 @@
-import type { AzureOpenAI } from 'openai';
 import { tracingContext } from '@autolog/core';
+import type { AzureOpenAI } from 'openai';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -9,7 +9,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * trace (AGENT span, run steps as children, usage); the thread id becomes the trace's session
  * and `tracingContext` supplies the user.
  */
-export async function askAssistant(client: AzureOpenAI, assistantId: string, userName: string, question: string, pollIntervalMs = 1000) {
+export async function askAssistant(
+  client: AzureOpenAI,
+  assistantId: string,
+  userName: string,
+  question: string,
+  pollIntervalMs = 1000,
+) {
   return tracingContext({ metadata: { 'mlflow.trace.user': userName } }, async () => {
     const thread = await client.beta.threads.create();
     await client.beta.threads.messages.create(thread.id, { role: 'user', content: question });
@@ -19,7 +25,8 @@ export async function askAssistant(client: AzureOpenAI, assistantId: string, use
       run = await client.beta.threads.runs.retrieve(run.id, { thread_id: thread.id });
     }
     const messages = await client.beta.threads.messages.list(thread.id, { order: 'desc', limit: 1 });
-    const reply = messages.data[0]?.content.map((c) => (c.type === 'text' ? c.text.value : '')).join('') ?? '';
+    const reply =
+      messages.data[0]?.content.map((c) => (c.type === 'text' ? c.text.value : '')).join('') ?? '';
     return { threadId: thread.id, status: run.status, reply };
   });
 }

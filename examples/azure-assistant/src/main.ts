@@ -3,8 +3,9 @@
  * the trace by its thread, record thumbs-up, a numeric score, an LLM-judge score and an
  * expectation, and list the user's previous threads. Offline by default.
  */
-import { formatTraceTree, getTrace, init } from '@autolog/core';
+
 import { autolog } from '@autolog/azure-assistants';
+import { formatTraceTree, getTrace, init } from '@autolog/core';
 import { annotate, previousThreads, traceOfThread } from './annotate.js';
 import { askAssistant } from './assistant.js';
 import { azureClient } from './client.js';
@@ -24,7 +25,9 @@ for (const question of ['What is the FORGE project?', 'Where in Utah is FORGE?']
   console.log(`${user}> ${question}\nassistant> ${answer.reply}\n`);
   const found = await traceOfThread(answer.threadId);
   const assessments = await annotate(found.info.traceId, user);
-  console.log(`trace ${found.info.traceId} for thread ${answer.threadId}: ${assessments.length} assessments logged`);
+  console.log(
+    `trace ${found.info.traceId} for thread ${answer.threadId}: ${assessments.length} assessments logged`,
+  );
   console.log(formatTraceTree((await getTrace(found.info.traceId))!), '\n');
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type OpenAI from 'openai';
 import { SpanType, trace, updateCurrentTrace } from '@autolog/core';
+import type OpenAI from 'openai';
 
 type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -50,7 +50,8 @@ export function createChatApp(client: OpenAI, model: string): Server {
     const userId = String(req.headers['x-user-id'] ?? 'anonymous');
     const sessionId = String(req.headers['x-session-id'] ?? `${userId}-default`);
     const body = JSON.parse(await readBody(req)) as { message?: unknown };
-    if (typeof body.message !== 'string' || !body.message) return reply(res, 400, { error: 'body must be {"message": "…"}' });
+    if (typeof body.message !== 'string' || !body.message)
+      return reply(res, 400, { error: 'body must be {"message": "…"}' });
     const answer = await chat(userId, sessionId, body.message);
     reply(res, 200, { answer });
   }

@@ -1,5 +1,5 @@
-import OpenAI from 'openai';
 import { startOpenAIServer } from '@autolog/testkit';
+import OpenAI from 'openai';
 
 /**
  * The OpenAI client: the real service when OPENAI_API_KEY is set, otherwise a local
@@ -10,5 +10,9 @@ export async function openaiClient(): Promise<{ client: OpenAI; model: string; c
     return { client: new OpenAI(), model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini', close: async () => {} };
   }
   const server = await startOpenAIServer();
-  return { client: new OpenAI({ apiKey: 'offline', baseURL: server.url }), model: 'gpt-4o-mini', close: () => server.close() };
+  return {
+    client: new OpenAI({ apiKey: 'offline', baseURL: server.url }),
+    model: 'gpt-4o-mini',
+    close: () => server.close(),
+  };
 }

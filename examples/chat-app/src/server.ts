@@ -11,4 +11,6 @@ init({ experimentName: 'chat-app' });
 await autolog();
 const { client, model } = await openaiClient();
 const port = Number(process.env.PORT ?? 3000);
-createChatApp(client, model).listen(port, '127.0.0.1', () => console.log(`chat app on http://127.0.0.1:${port}/chat`));
+createChatApp(client, model).listen(port, '127.0.0.1', () =>
+  console.log(`chat app on http://127.0.0.1:${port}/chat`),
+);

@@ -29,7 +29,8 @@ export async function simulate(): Promise<void> {
   }
   process.env.APP_VERSION = '1.1.0';
   process.env.DEPLOYMENT_ID = 'deployment-456';
-  for (let s = 0; s < 2; s++) await send('user-456', `session-def-${s}`, 'What is MLflow and how does it help with machine learning?');
+  for (let s = 0; s < 2; s++)
+    await send('user-456', `session-def-${s}`, 'What is MLflow and how does it help with machine learning?');
   await flushTraces();
   server.close();
   await close();

@@ -1,25 +1,37 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getTraceStats, init, searchTraces } from '@autolog/core';
 import { autolog, disable } from '@autolog/openai';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sessionReport, userReport, versionReport } from '../src/report.js';
 import { simulate } from '../src/simulate.js';
 
 beforeAll(async () => {
   delete process.env.OPENAI_API_KEY;
-  init({ silent: true, destination: join(mkdtempSync(join(tmpdir(), 'chat-app-')), 'traces.db'), experimentName: 'chat-app' });
+  init({
+    silent: true,
+    destination: join(mkdtempSync(join(tmpdir(), 'chat-app-')), 'traces.db'),
+    experimentName: 'chat-app',
+  });
   await autolog();
   await simulate();
 });
 afterAll(() => disable());
 
 it('records user, session, version and environment on each request trace, with the model call under it', async () => {
-  const { traces } = await searchTraces({ filterString: "metadata.`mlflow.trace.session` = 'session-abc-1'", orderBy: ['timestamp_ms ASC'] });
+  const { traces } = await searchTraces({
+    filterString: "metadata.`mlflow.trace.session` = 'session-abc-1'",
+    orderBy: ['timestamp_ms ASC'],
+  });
   expect(traces).toHaveLength(2);
   for (const t of traces) {
-    expect(t.info.traceMetadata).toMatchObject({ 'mlflow.trace.user': 'user-123', app_version: '1.0.0', 'mlflow.source.type': 'staging', deployment_id: 'deployment-123' });
+    expect(t.info.traceMetadata).toMatchObject({
+      'mlflow.trace.user': 'user-123',
+      app_version: '1.0.0',
+      'mlflow.source.type': 'staging',
+      deployment_id: 'deployment-123',
+    });
     expect(t.data.spans.map((s) => s.spanType).sort()).toEqual(['CHAIN', 'CHAT_MODEL']);
     expect(t.info.tokenUsage?.total_tokens).toBeGreaterThan(0);
   }

@@ -3,17 +3,21 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
 import { LocalStore } from '@autolog/core';
+import { expect, it } from 'vitest';
 
 it('writes three traces to the local store and prints them as trees with durations and tokens', () => {
   const store = join(mkdtempSync(join(tmpdir(), 'autolog-demo-')), 'traces.db');
   const tsx = createRequire(import.meta.url).resolve('tsx');
-  const run = spawnSync(process.execPath, ['--import', tsx, '--conditions=source', join(import.meta.dirname, '..', 'main.ts')], {
-    env: { ...process.env, AUTOLOG_STORE: store },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', tsx, '--conditions=source', join(import.meta.dirname, '..', 'main.ts')],
+    {
+      env: { ...process.env, AUTOLOG_STORE: store },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout).toContain(`Traces written to ${store}`);
   expect(run.stdout).toMatch(/└─ answerQuestion \[CHAIN\] [\d.]+(ms|µs)/);

@@ -18,10 +18,18 @@ export class GenieError extends Error {
 export function genieTool(domain: Domain) {
   return tool(
     async ({ question }: { question: string }) => {
-      await new Promise((r) => setTimeout(r, 5 + question.length % 7));
-      if (question.toLowerCase().includes('outage') && domain === 'reliability') throw new GenieError(`genie space ${DOMAINS[domain].space} timed out`);
-      return JSON.stringify({ space: DOMAINS[domain].space, rows: [{ metric: `${domain}_score`, value: 70 + (question.length % 30) }] });
+      await new Promise((r) => setTimeout(r, 5 + (question.length % 7)));
+      if (question.toLowerCase().includes('outage') && domain === 'reliability')
+        throw new GenieError(`genie space ${DOMAINS[domain].space} timed out`);
+      return JSON.stringify({
+        space: DOMAINS[domain].space,
+        rows: [{ metric: `${domain}_score`, value: 70 + (question.length % 30) }],
+      });
     },
-    { name: `${domain}_genie_query`, description: `Query the ${domain} data space`, schema: z.object({ question: z.string() }) },
+    {
+      name: `${domain}_genie_query`,
+      description: `Query the ${domain} data space`,
+      schema: z.object({ question: z.string() }),
+    },
   );
 }

@@ -2,8 +2,7 @@
  * Runs the multi-agent orchestrator on sample questions (traced into the local store) and prints
  * the monitoring report. Offline by default; set OPENAI_API_KEY to use OpenAI.
  */
-import { flushTraces, init } from '@autolog/core';
-import { autolog } from '@autolog/core';
+import { autolog, flushTraces, init } from '@autolog/core';
 import { chatModel } from './model.js';
 import { monitoringReport } from './monitor.js';
 import { Orchestrator } from './orchestrator.js';

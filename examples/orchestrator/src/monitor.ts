@@ -17,17 +17,27 @@ export async function monitoringReport(filterString = "trace.name = 'orchestrato
   ];
   const { traces } = await searchTraces({ filterString, maxResults: 500 });
   const domains: Record<string, number> = {};
-  for (const t of traces) for (const d of (t.info.tags.domains ?? '').split(',').filter(Boolean)) domains[d] = (domains[d] ?? 0) + 1;
-  for (const [d, n] of Object.entries(domains).sort((a, b) => b[1] - a[1])) lines.push(`  ${d.padEnd(12)} ${n}`);
+  for (const t of traces)
+    for (const d of (t.info.tags.domains ?? '').split(',').filter(Boolean))
+      domains[d] = (domains[d] ?? 0) + 1;
+  for (const [d, n] of Object.entries(domains).sort((a, b) => b[1] - a[1]))
+    lines.push(`  ${d.padEnd(12)} ${n}`);
   const slowest = [...traces].sort((a, b) => b.info.executionDuration - a.info.executionDuration)[0];
   if (slowest) {
-    lines.push(`Slowest spans of the slowest trace (${slowest.info.traceId}, ${slowest.info.executionDuration.toFixed(1)} ms):`);
+    lines.push(
+      `Slowest spans of the slowest trace (${slowest.info.traceId}, ${slowest.info.executionDuration.toFixed(1)} ms):`,
+    );
     for (const s of await getSlowestSpans(slowest.info.traceId, { limit: 5 })) {
-      lines.push(`  ${s.name.padEnd(28)} ${s.spanType.padEnd(11)} ${s.durationMs.toFixed(1)} ms (${(s.fractionOfTrace * 100).toFixed(0)}%)`);
+      lines.push(
+        `  ${s.name.padEnd(28)} ${s.spanType.padEnd(11)} ${s.durationMs.toFixed(1)} ms (${(s.fractionOfTrace * 100).toFixed(0)}%)`,
+      );
     }
   }
   lines.push('Errors grouped:');
-  for (const g of await getErrorGroups({ filterString })) lines.push(`  ${g.errorType ?? 'ERROR'}: ${g.message} — ${g.traces} traces, spans ${g.spanNames.join(', ')}`);
+  for (const g of await getErrorGroups({ filterString }))
+    lines.push(
+      `  ${g.errorType ?? 'ERROR'}: ${g.message} — ${g.traces} traces, spans ${g.spanNames.join(', ')}`,
+    );
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
-import type { ChatOpenAI } from '@langchain/openai';
+import { SpanType, trace, updateCurrentTrace, withSpan } from '@autolog/core';
 import { StringOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
-import { SpanType, trace, updateCurrentTrace, withSpan } from '@autolog/core';
+import type { ChatOpenAI } from '@langchain/openai';
 import { DOMAINS, type Domain, genieTool } from './domains.js';
 
 interface Context {
@@ -45,9 +45,13 @@ export class Orchestrator {
         const result = await withSpan(
           async (span) => {
             span.setInputs({ query, response_count: Object.keys(responses).length });
-            const answers = Object.entries(responses).map(([d, r]) => `${d}: ${r.answer ?? `(failed: ${r.error})`}`).join('\n');
+            const answers = Object.entries(responses)
+              .map(([d, r]) => `${d}: ${r.answer ?? `(failed: ${r.error})`}`)
+              .join('\n');
             const content = await this.synthesis.invoke({ query, answers });
-            const sources = Object.values(responses).filter((r) => r.answer).map((r) => r.source!);
+            const sources = Object.values(responses)
+              .filter((r) => r.answer)
+              .map((r) => r.source!);
             span.setOutputs({ content_length: content.length, source_count: sources.length });
             return { content, sources };
           },
@@ -74,7 +78,13 @@ export class Orchestrator {
         });
         return result;
       } catch (err) {
-        updateCurrentTrace({ tags: { has_error: 'true', error_type: (err as Error).name, error_message: String((err as Error).message).slice(0, 200) } });
+        updateCurrentTrace({
+          tags: {
+            has_error: 'true',
+            error_type: (err as Error).name,
+            error_message: String((err as Error).message).slice(0, 200),
+          },
+        });
         throw err;
       }
     },
@@ -85,9 +95,16 @@ export class Orchestrator {
     return withSpan(
       (span) => {
         span.setInputs({ user_id: userId, session_id: sessionId });
-        const context: Context = { history: this.memory.get(sessionId) ?? [], preferences: { units: 'USD' }, role: 'platform-admin' };
+        const context: Context = {
+          history: this.memory.get(sessionId) ?? [],
+          preferences: { units: 'USD' },
+          role: 'platform-admin',
+        };
         span.setOutputs({ message_count: context.history.length, has_preferences: true });
-        span.setAttributes({ user_role: context.role, preference_count: Object.keys(context.preferences).length });
+        span.setAttributes({
+          user_role: context.role,
+          preference_count: Object.keys(context.preferences).length,
+        });
         return context;
       },
       { name: 'load_context', spanType: SpanType.MEMORY },
@@ -99,7 +116,9 @@ export class Orchestrator {
       (span) => {
         span.setInputs({ query });
         const q = query.toLowerCase();
-        const matched = (Object.keys(DOMAINS) as Domain[]).filter((d) => DOMAINS[d].keywords.some((k) => q.includes(k)));
+        const matched = (Object.keys(DOMAINS) as Domain[]).filter((d) =>
+          DOMAINS[d].keywords.some((k) => q.includes(k)),
+        );
         const domains = matched.length ? matched : (['performance'] as Domain[]);
         const intent = { domains, confidence: matched.length ? 0.9 : 0.4 };
         span.setOutputs(intent);
@@ -114,7 +133,10 @@ export class Orchestrator {
     return withSpan(
       async (span) => {
         span.setInputs({ domains, query });
-        const responses: Record<string, { answer?: string; source?: string; error?: string; errorType?: string }> = {};
+        const responses: Record<
+          string,
+          { answer?: string; source?: string; error?: string; errorType?: string }
+        > = {};
         await Promise.all(
           domains.map((domain) =>
             withSpan(

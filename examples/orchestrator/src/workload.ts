@@ -1,4 +1,4 @@
-import { Orchestrator } from './orchestrator.js';
+import type { Orchestrator } from './orchestrator.js';
 
 export const QUERIES = [
   'Why did our cost spike and which jobs failed last night?',

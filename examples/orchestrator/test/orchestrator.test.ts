@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { autolog, flushTraces, init, searchTraces } from '@autolog/core';
 import { disable as disableLangChain } from '@autolog/langchain';
 import { disable as disableOpenAI } from '@autolog/openai';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { chatModel } from '../src/model.js';
 import { monitoringReport } from '../src/monitor.js';
 import { Orchestrator } from '../src/orchestrator.js';
@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 it('records the orchestrator as AGENT with MEMORY, CLASSIFIER, domain agents, their tools and model calls, and the tag schema', async () => {
-  const { traces } = await searchTraces({ filterString: "tags.domains LIKE '%cost%' AND tags.domains LIKE '%reliability%'" });
+  const { traces } = await searchTraces({
+    filterString: "tags.domains LIKE '%cost%' AND tags.domains LIKE '%reliability%'",
+  });
   expect(traces).toHaveLength(1);
   const [t] = traces;
   const byName = new Map(t.data.spans.map((s) => [s.name, s]));
@@ -44,7 +46,13 @@ it('records the orchestrator as AGENT with MEMORY, CLASSIFIER, domain agents, th
   const models = t.data.spans.filter((s) => s.spanType === 'CHAT_MODEL');
   expect(models.length).toBeGreaterThanOrEqual(3);
   expect(t.info.tokenUsage?.total_tokens).toBeGreaterThan(0);
-  expect(t.info.tags).toMatchObject({ domain_count: '2', is_multi_domain: 'true', has_error: 'false', environment: 'dev', user_id: 'finops@example.com' });
+  expect(t.info.tags).toMatchObject({
+    domain_count: '2',
+    is_multi_domain: 'true',
+    has_error: 'false',
+    environment: 'dev',
+    user_id: 'finops@example.com',
+  });
 });
 
 it('marks the failed domain, and the monitoring report shows totals, latency, domains, slow spans and grouped errors', async () => {

@@ -1,5 +1,5 @@
+import { runInSpan, SpanType, TracingClient } from '@autolog/core';
 import type OpenAI from 'openai';
-import { SpanType, TracingClient, runInSpan } from '@autolog/core';
 import { buildPrompt, retrieve } from './documents.js';
 
 /**
@@ -12,10 +12,22 @@ export async function clientChain(client: OpenAI, model: string, question: strin
   const root = tracing.startTrace({ name: 'rag', spanType: SpanType.CHAIN, inputs: { question } });
   const { traceId } = root;
   try {
-    const retrieval = tracing.startSpan({ name: 'retrieve', traceId, parentId: root.spanId, spanType: SpanType.RETRIEVER, inputs: { query: question } });
+    const retrieval = tracing.startSpan({
+      name: 'retrieve',
+      traceId,
+      parentId: root.spanId,
+      spanType: SpanType.RETRIEVER,
+      inputs: { query: question },
+    });
     const docs = retrieve(question);
     tracing.endSpan({ traceId, spanId: retrieval.spanId, outputs: docs });
-    const prompt = tracing.startSpan({ name: 'build_prompt', traceId, parentId: root.spanId, spanType: SpanType.PARSER, inputs: { question, docs: docs.map((d) => d.id) } });
+    const prompt = tracing.startSpan({
+      name: 'build_prompt',
+      traceId,
+      parentId: root.spanId,
+      spanType: SpanType.PARSER,
+      inputs: { question, docs: docs.map((d) => d.id) },
+    });
     const messages = buildPrompt(question, docs);
     tracing.endSpan({ traceId, spanId: prompt.spanId, outputs: messages });
     const completion = await runInSpan(root, () => client.chat.completions.create({ model, messages }));

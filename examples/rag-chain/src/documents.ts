@@ -13,7 +13,10 @@ export const DOCS: Doc[] = [
 ];
 
 export function retrieve(query: string, k = 2): Doc[] {
-  const words = query.toLowerCase().split(/\W+/).filter((w) => w.length > 3);
+  const words = query
+    .toLowerCase()
+    .split(/\W+/)
+    .filter((w) => w.length > 3);
   return DOCS.map((doc) => ({ doc, score: words.filter((w) => doc.text.toLowerCase().includes(w)).length }))
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score)
@@ -21,7 +24,10 @@ export function retrieve(query: string, k = 2): Doc[] {
     .map((x) => x.doc);
 }
 
-export function buildPrompt(question: string, docs: Doc[]): Array<{ role: 'system' | 'user'; content: string }> {
+export function buildPrompt(
+  question: string,
+  docs: Doc[],
+): Array<{ role: 'system' | 'user'; content: string }> {
   const context = docs.map((d) => `[${d.source}] ${d.text}`).join('\n');
   return [
     { role: 'system', content: `Answer from the context only.\n${context}` },

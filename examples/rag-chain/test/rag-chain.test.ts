@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MemoryDestination, flushTraces, init, type TraceRecord } from '@autolog/core';
+import { flushTraces, init, MemoryDestination, type TraceRecord } from '@autolog/core';
 import { autolog, disable } from '@autolog/openai';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientChain } from '../src/client-chain.js';
 import { fluentChain } from '../src/fluent-chain.js';
 import { openaiClient } from '../src/model.js';

@@ -12,7 +12,11 @@ const step = (id: string, created: number, completed: number, calls: object[] = 
 describe('placing run steps in time', () => {
   it('keeps polled steps in order around a function call answered in this process', () => {
     // The run span is 100.3 s → 100.9 s; the API stamps steps in whole seconds.
-    const steps = [step('search', 100, 101), step('fn', 100, 100, [{ id: 'call_1', type: 'function' }]), step('message', 100, 100)];
+    const steps = [
+      step('search', 100, 101),
+      step('fn', 100, 100, [{ id: 'call_1', type: 'function' }]),
+      step('message', 100, 100),
+    ];
     const calls = new Map([['call_1', { firstNs: 100.5 * S, lastNs: 100.6 * S }]]);
     const times = layoutSteps(steps, { seen: new Map(), calls }, 100.3 * S, 100.9 * S);
     expect(times.get('search')).toEqual({ startNs: 100.3 * S, endNs: 100.5 * S, estimated: true });

@@ -64,9 +64,12 @@ export class LangChainPlugin extends AutologPlugin {
         try {
           const modules = load(located);
           // patchModule checks the version; the hook is registered only for a supported copy.
-          if (modules && this.patchModule(bundleOf(modules), located.version)) registerConfigureHook(modules.context, this.handler);
+          if (modules && this.patchModule(bundleOf(modules), located.version))
+            registerConfigureHook(modules.context, this.handler);
         } catch (err) {
-          diag.debug(`langchain: a build of @langchain/core could not be loaded synchronously: ${describeError(err)}`);
+          diag.debug(
+            `langchain: a build of @langchain/core could not be loaded synchronously: ${describeError(err)}`,
+          );
         }
       }
     } catch (err) {

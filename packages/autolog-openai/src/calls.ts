@@ -1,9 +1,17 @@
-import { SpanAttributeKey, SpanType, isTracingSuppressed, runInSpan, startSpan } from './core.js';
 import { ChatStreamAccumulator, endChatCompletion } from './chat.js';
 import { CompletionStreamAccumulator } from './completions.js';
-import { ResponseStreamAccumulator, endResponse } from './responses.js';
+import {
+  isTracingSuppressed,
+  observeResult,
+  observeStream,
+  runInSpan,
+  SpanAttributeKey,
+  SpanType,
+  type StreamObserver,
+  startSpan,
+} from './core.js';
+import { endResponse, ResponseStreamAccumulator } from './responses.js';
 import { type CallContext, endWithError, endWithResponse } from './span-end.js';
-import { observeResult, observeStream, type StreamObserver } from './core.js';
 import type { ModelPrice } from './types.js';
 
 /** One traced SDK method: how its span is named and typed, and how its result is read. */
@@ -40,10 +48,16 @@ export const CALL_KINDS: Record<'chat' | 'responses' | 'embeddings' | 'completio
       endWithResponse(ctx, data, {
         object: data?.object,
         model: data?.model,
-        data: Array.isArray(data?.data) ? data.data.map((d: any) => ({ index: d?.index, dimensions: dimensionsOf(d?.embedding) })) : undefined,
+        data: Array.isArray(data?.data)
+          ? data.data.map((d: any) => ({ index: d?.index, dimensions: dimensionsOf(d?.embedding) }))
+          : undefined,
         usage: data?.usage,
       }),
-    streamAccumulator: (ctx) => ({ add() {}, finish: () => ctx.span.end(), fail: (e: unknown) => endWithError(ctx, e) }),
+    streamAccumulator: (ctx) => ({
+      add() {},
+      finish: () => ctx.span.end(),
+      fail: (e: unknown) => endWithError(ctx, e),
+    }),
   },
   completions: {
     resource: 'completions',
@@ -118,7 +132,11 @@ function startCall(kind: CallKind, resource: any, body: any, settings: CallSetti
   }
   if (Array.isArray(body?.tools) && body.tools.length) attributes[SpanAttributeKey.TOOLS] = body.tools;
   if (body?.stream === true) attributes['autolog.stream'] = true;
-  const span = startSpan({ name: `${azure ? 'AzureOpenAI' : 'OpenAI'}.${kind.resource}`, spanType: kind.spanType, attributes });
+  const span = startSpan({
+    name: `${azure ? 'AzureOpenAI' : 'OpenAI'}.${kind.resource}`,
+    spanType: kind.spanType,
+    attributes,
+  });
   const captureContent = settings.captureContent();
   if (captureContent && body !== undefined) span.setInputs(body);
   return { span, captureContent, prices: settings.prices(), requestModel, startedAt: performance.now() };

@@ -9,7 +9,12 @@ function finishReasons(choices: any[] | undefined): string[] | undefined {
 
 export function endChatCompletion(ctx: CallContext, completion: any): void {
   const reasons = finishReasons(completion?.choices);
-  endWithResponse(ctx, completion, completion, reasons ? { 'gen_ai.response.finish_reasons': reasons } : undefined);
+  endWithResponse(
+    ctx,
+    completion,
+    completion,
+    reasons ? { 'gen_ai.response.finish_reasons': reasons } : undefined,
+  );
 }
 
 interface ChoiceState {
@@ -52,7 +57,14 @@ export class ChatStreamAccumulator implements StreamObserver {
       const delta = c?.delta;
       let state = this.choices.get(c.index ?? 0);
       if (!state) {
-        state = { index: c.index ?? 0, role: 'assistant', content: '', refusal: '', toolCalls: new Map(), finishReason: null };
+        state = {
+          index: c.index ?? 0,
+          role: 'assistant',
+          content: '',
+          refusal: '',
+          toolCalls: new Map(),
+          finishReason: null,
+        };
         this.choices.set(state.index, state);
       }
       if (c.finish_reason) state.finishReason = c.finish_reason;
@@ -89,11 +101,20 @@ export class ChatStreamAccumulator implements StreamObserver {
           role: s.role,
           content: s.content || (s.toolCalls.size ? null : ''),
           ...(s.refusal ? { refusal: s.refusal } : {}),
-          ...(s.toolCalls.size ? { tool_calls: [...s.toolCalls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call) } : {}),
+          ...(s.toolCalls.size
+            ? { tool_calls: [...s.toolCalls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call) }
+            : {}),
         },
         finish_reason: s.finishReason,
       }));
-    return { id: this.id, object: 'chat.completion', created: this.created, model: this.model, choices, ...(this.usage ? { usage: this.usage } : {}) };
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices,
+      ...(this.usage ? { usage: this.usage } : {}),
+    };
   }
 
   finish(early: boolean): void {

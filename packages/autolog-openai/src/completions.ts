@@ -30,13 +30,25 @@ export class CompletionStreamAccumulator implements StreamObserver {
   }
 
   private completion(): any {
-    const choices = [...this.texts.entries()].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, text: c.text, finish_reason: c.finish_reason }));
-    return { id: this.head?.id, object: 'text_completion', created: this.head?.created, model: this.head?.model, choices, ...(this.usage ? { usage: this.usage } : {}) };
+    const choices = [...this.texts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([index, c]) => ({ index, text: c.text, finish_reason: c.finish_reason }));
+    return {
+      id: this.head?.id,
+      object: 'text_completion',
+      created: this.head?.created,
+      model: this.head?.model,
+      choices,
+      ...(this.usage ? { usage: this.usage } : {}),
+    };
   }
 
   finish(early: boolean): void {
     const completion = this.completion();
-    endWithResponse(this.ctx, completion, completion, { 'autolog.stream.chunks': this.chunks, ...(early ? { 'autolog.stream.stopped_early': true } : {}) });
+    endWithResponse(this.ctx, completion, completion, {
+      'autolog.stream.chunks': this.chunks,
+      ...(early ? { 'autolog.stream.stopped_early': true } : {}),
+    });
   }
 
   fail(error: unknown): void {

@@ -39,7 +39,7 @@ export function wrapOpenAI<T>(client: T, options?: OpenAIAutologOptions): T {
   return openaiPlugin.wrap(client);
 }
 
+export type { PluginStatus } from './core.js';
 export { OpenAIPlugin } from './openai-plugin.js';
 export { DEFAULT_PRICES } from './pricing.js';
-export type { OpenAIAutologOptions, ModelPrice } from './types.js';
-export type { PluginStatus } from './core.js';
+export type { ModelPrice, OpenAIAutologOptions } from './types.js';

@@ -1,5 +1,5 @@
-import { AutologPlugin, coreSettings, unwrapMethod, wrapMethod } from './core.js';
 import { CALL_KINDS, type CallKind, type CallSettings, tracedMethod } from './calls.js';
+import { AutologPlugin, coreSettings, unwrapMethod, wrapMethod } from './core.js';
 import { DEFAULT_PRICES } from './pricing.js';
 import type { ModelPrice, OpenAIAutologOptions } from './types.js';
 
@@ -15,7 +15,12 @@ const TARGETS: Array<{ path: string[]; method: string; kind: CallKind }> = [
 
 /** The OpenAI class of a module object (CommonJS `module.exports`, ESM namespace or default export). */
 function clientClassOf(moduleExports: any): any {
-  for (const candidate of [moduleExports?.OpenAI, moduleExports?.default?.OpenAI, moduleExports?.default, moduleExports]) {
+  for (const candidate of [
+    moduleExports?.OpenAI,
+    moduleExports?.default?.OpenAI,
+    moduleExports?.default,
+    moduleExports,
+  ]) {
     if (typeof candidate === 'function' && candidate.Chat) return candidate;
   }
   return undefined;
@@ -59,7 +64,8 @@ export class OpenAIPlugin extends AutologPlugin {
     let patched = 0;
     for (const target of TARGETS) {
       const proto = resolvePath(OpenAI, target.path)?.prototype;
-      if (proto && wrapMethod(proto, target.method, OWNER, tracedMethod(target.kind, this.settings))) patched++;
+      if (proto && wrapMethod(proto, target.method, OWNER, tracedMethod(target.kind, this.settings)))
+        patched++;
     }
     if (!patched) throw new Error('none of chat.completions, responses, embeddings, completions found');
   }
@@ -81,7 +87,12 @@ export class OpenAIPlugin extends AutologPlugin {
     for (const target of TARGETS) {
       const resource = resolvePath(c, target.kind.resource.split('.'));
       if (resource && typeof resource[target.method] === 'function') {
-        wrapMethod(resource, target.method, OWNER, tracedMethod(target.kind, { ...this.settings, active: () => true }));
+        wrapMethod(
+          resource,
+          target.method,
+          OWNER,
+          tracedMethod(target.kind, { ...this.settings, active: () => true }),
+        );
       }
     }
     return client;

@@ -28,17 +28,22 @@ export const DEFAULT_PRICES: Record<string, ModelPrice> = {
 };
 
 /** Finds a model's price by exact name, then by the longest matching prefix. */
-export function priceOf(model: string | undefined, table: Record<string, ModelPrice>): ModelPrice | undefined {
+export function priceOf(
+  model: string | undefined,
+  table: Record<string, ModelPrice>,
+): ModelPrice | undefined {
   if (!model) return undefined;
   if (table[model]) return table[model];
   let best: string | undefined;
-  for (const key of Object.keys(table)) if (model.startsWith(key) && (!best || key.length > best.length)) best = key;
+  for (const key of Object.keys(table))
+    if (model.startsWith(key) && (!best || key.length > best.length)) best = key;
   return best ? table[best] : undefined;
 }
 
 export function costOf(usage: TokenUsage, price: ModelPrice): TokenCost {
   const cached = usage.cache_read_input_tokens ?? 0;
-  const input = ((usage.input_tokens - cached) * price.input + cached * (price.cachedInput ?? price.input)) / 1e6;
+  const input =
+    ((usage.input_tokens - cached) * price.input + cached * (price.cachedInput ?? price.input)) / 1e6;
   const output = (usage.output_tokens * price.output) / 1e6;
   return { input_cost: round(input), output_cost: round(output), total_cost: round(input + output) };
 }

@@ -14,7 +14,12 @@ export interface CallContext {
 }
 
 /** Records the response on the span (model, usage, cost, outputs) and ends it. */
-export function endWithResponse(ctx: CallContext, response: any, outputs: unknown, extra?: Record<string, unknown>): void {
+export function endWithResponse(
+  ctx: CallContext,
+  response: any,
+  outputs: unknown,
+  extra?: Record<string, unknown>,
+): void {
   const { span } = ctx;
   const model = typeof response?.model === 'string' ? response.model : ctx.requestModel;
   if (model) span.setAttribute(SpanAttributeKey.MODEL, model);
@@ -40,5 +45,8 @@ export function endWithError(ctx: CallContext, error: unknown): void {
 export function markFirstToken(ctx: CallContext, state: { first: boolean }): void {
   if (state.first) return;
   state.first = true;
-  ctx.span.setAttribute(SpanAttributeKey.TIME_TO_FIRST_TOKEN_MS, Math.round((performance.now() - ctx.startedAt) * 1000) / 1000);
+  ctx.span.setAttribute(
+    SpanAttributeKey.TIME_TO_FIRST_TOKEN_MS,
+    Math.round((performance.now() - ctx.startedAt) * 1000) / 1000,
+  );
 }

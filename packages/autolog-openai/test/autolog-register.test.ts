@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { autolog, flushTraces, LocalStore, MemoryDestination } from '@autolog/core';
+import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalStore, MemoryDestination, autolog, flushTraces } from '@autolog/core';
-import { startOpenAIServer, type OpenAIServer } from '@autolog/testkit';
 import { openaiPlugin } from '../src/index.js';
 import { TEST_KEY } from './helpers.js';
 
@@ -23,15 +23,23 @@ describe('autolog() from @autolog/core', () => {
     const mem = new MemoryDestination();
     const result = await autolog({ destination: mem, silent: true });
     expect(result.enabled.map((e) => e.name)).toContain('openai');
-    for (const skipped of result.skipped) expect(skipped.reason).toMatch(/not installed|not enabled|could not/);
+    for (const skipped of result.skipped)
+      expect(skipped.reason).toMatch(/not installed|not enabled|could not/);
     const OpenAI = (await import('openai')).default;
-    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     await flushTraces();
     expect(mem.traces.flatMap((t) => t.data.spans.map((s) => s.spanType))).toEqual(['CHAT_MODEL']);
   });
 
   it('enables only the named integrations', async () => {
-    const result = await autolog({ destination: new MemoryDestination(), silent: true, integrations: ['langchain'] });
+    const result = await autolog({
+      destination: new MemoryDestination(),
+      silent: true,
+      integrations: ['langchain'],
+    });
     expect(result.enabled.map((e) => e.name)).not.toContain('openai');
   });
 });
@@ -42,8 +50,23 @@ describe('node --import @autolog/core/register', () => {
     const tsx = createRequire(import.meta.url).resolve('tsx');
     const child = spawn(
       process.execPath,
-      ['--import', tsx, '--conditions=source', '--import', '@autolog/core/register', join(import.meta.dirname, 'fixtures', 'zero-code-app.mjs')],
-      { cwd: join(import.meta.dirname, '..'), env: { ...process.env, OPENAI_BASE_URL: server.url, AUTOLOG_STORE: store, AUTOLOG_INTEGRATIONS: 'openai' } },
+      [
+        '--import',
+        tsx,
+        '--conditions=source',
+        '--import',
+        '@autolog/core/register',
+        join(import.meta.dirname, 'fixtures', 'zero-code-app.mjs'),
+      ],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        env: {
+          ...process.env,
+          OPENAI_BASE_URL: server.url,
+          AUTOLOG_STORE: store,
+          AUTOLOG_INTEGRATIONS: 'openai',
+        },
+      },
     );
     let out = '';
     let err = '';

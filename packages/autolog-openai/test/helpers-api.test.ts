@@ -1,9 +1,9 @@
+import { withSpan } from '@autolog/core';
+import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startOpenAIServer, type OpenAIServer } from '@autolog/testkit';
-import { withSpan } from '@autolog/core';
 import { openaiPlugin } from '../src/index.js';
-import { OPENAI_VERSIONS, TEST_KEY, clientClasses, memoryTracing } from './helpers.js';
+import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 let server: OpenAIServer;
 beforeAll(async () => {
@@ -21,7 +21,8 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
   let client: any;
   let t: ReturnType<typeof memoryTracing>;
   // 4.x keeps parse/stream/runTools under beta.chat.completions.
-  const chat = () => (client.chat.completions.runTools ? client.chat.completions : client.beta.chat.completions);
+  const chat = () =>
+    client.chat.completions.runTools ? client.chat.completions : client.beta.chat.completions;
 
   beforeAll(() => {
     openaiPlugin.patchModule(module);
@@ -32,9 +33,15 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
   });
 
   it('traces chat.completions.parse as one model call with its parsed output', async () => {
-    const { zodResponseFormat } = await import(label === 'openai@4' ? 'openai-v4/helpers/zod' : 'openai/helpers/zod');
+    const { zodResponseFormat } = await import(
+      label === 'openai@4' ? 'openai-v4/helpers/zod' : 'openai/helpers/zod'
+    );
     const Plan = z.object({ place: z.string(), people: z.number() });
-    const result = await chat().parse({ model: 'gpt-4o-mini', messages, response_format: zodResponseFormat(Plan, 'plan') });
+    const result = await chat().parse({
+      model: 'gpt-4o-mini',
+      messages,
+      response_format: zodResponseFormat(Plan, 'plan'),
+    });
     expect(result.choices[0].message.parsed).toBeTruthy();
     const spans = await t.spans();
     expect(spans).toHaveLength(1);
@@ -53,14 +60,27 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
 
   it('traces every model call of runTools inside the current trace', async () => {
     const getWeather = async ({ city }: { city: string }) => `sunny in ${city}`;
-    const content = await withSpan(async () => {
-      const runner = chat().runTools({
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'Use the tool to get the weather' }],
-        tools: [{ type: 'function', function: { name: 'getWeather', function: getWeather, parse: JSON.parse, parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
-      });
-      return runner.finalContent();
-    }, { name: 'agent' });
+    const content = await withSpan(
+      async () => {
+        const runner = chat().runTools({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Use the tool to get the weather' }],
+          tools: [
+            {
+              type: 'function',
+              function: {
+                name: 'getWeather',
+                function: getWeather,
+                parse: JSON.parse,
+                parameters: { type: 'object', properties: { city: { type: 'string' } } },
+              },
+            },
+          ],
+        });
+        return runner.finalContent();
+      },
+      { name: 'agent' },
+    );
     expect(content).toContain('The tool returned');
     const [record] = await t.traces();
     const calls = record.data.spans.filter((s) => s.spanType === 'CHAT_MODEL');
@@ -74,11 +94,18 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
     await stream.finalResponse();
     if (client.responses.parse) {
       const { zodTextFormat } = await import('openai/helpers/zod');
-      if (label !== 'openai@4') await client.responses.parse({ model: 'gpt-4o-mini', input: 'plan', text: { format: zodTextFormat(z.object({ a: z.string() }), 'a') } });
+      if (label !== 'openai@4')
+        await client.responses.parse({
+          model: 'gpt-4o-mini',
+          input: 'plan',
+          text: { format: zodTextFormat(z.object({ a: z.string() }), 'a') },
+        });
     }
     const spans = await t.spans();
     expect(spans.length).toBeGreaterThanOrEqual(1);
-    expect(spans.every((s) => s.spanType === 'CHAT_MODEL' && s.attributes['mlflow.chat.tokenUsage'])).toBe(true);
+    expect(spans.every((s) => s.spanType === 'CHAT_MODEL' && s.attributes['mlflow.chat.tokenUsage'])).toBe(
+      true,
+    );
   });
 });
 
@@ -90,7 +117,10 @@ describe('content capture', () => {
     try {
       const t = memoryTracing();
       const { OpenAI } = clientClasses(module);
-      await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({ model: 'gpt-4o-mini', messages });
+      await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+      });
       const [span] = await t.spans();
       expect(span.inputs).toBeUndefined();
       expect(span.outputs).toBeUndefined();
@@ -107,7 +137,10 @@ describe('content capture', () => {
     try {
       const t = memoryTracing();
       const { OpenAI } = clientClasses(module);
-      const c = await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({ model: 'my-model', messages });
+      const c = await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+        model: 'my-model',
+        messages,
+      });
       const [span] = await t.spans();
       expect((span.attributes['mlflow.llm.cost'] as any).input_cost).toBe(c.usage.prompt_tokens);
     } finally {

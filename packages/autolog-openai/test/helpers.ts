@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { MemoryDestination, flushTraces, init, type SpanData, type TraceRecord } from '@autolog/core';
+import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '@autolog/core';
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +12,10 @@ export const OPENAI_VERSIONS = [
 ] as const;
 
 export function clientClasses(mod: any): { OpenAI: any; AzureOpenAI: any } {
-  return { OpenAI: mod.OpenAI ?? mod.default ?? mod, AzureOpenAI: mod.AzureOpenAI ?? mod.default?.AzureOpenAI };
+  return {
+    OpenAI: mod.OpenAI ?? mod.default ?? mod,
+    AzureOpenAI: mod.AzureOpenAI ?? mod.default?.AzureOpenAI,
+  };
 }
 
 export function memoryTracing() {

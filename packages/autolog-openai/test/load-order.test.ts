@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAIServer, type OpenAIServer } from '@autolog/testkit';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
 let server: OpenAIServer;

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpenAIServer, type OpenAIServer } from '@autolog/testkit';
 import { withSpan } from '@autolog/core';
+import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openaiPlugin } from '../src/index.js';
-import { OPENAI_VERSIONS, TEST_KEY, clientClasses, memoryTracing } from './helpers.js';
+import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 let server: OpenAIServer;
 beforeAll(async () => {
@@ -33,7 +33,11 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
   });
 
   it('records a chat completion with inputs, outputs, model, usage and cost', async () => {
-    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0.2 });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      temperature: 0.2,
+    });
     const [span] = await t.spans();
     expect(span.spanType).toBe('CHAT_MODEL');
     expect(span.name).toBe('OpenAI.chat.completions');
@@ -51,8 +55,22 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
   });
 
   it('records n > 1 choices and tool calls', async () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
-    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, n: 2, tools, tool_choice: 'required' });
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      n: 2,
+      tools,
+      tool_choice: 'required',
+    });
     const [span] = await t.spans();
     expect((span.outputs as any).choices).toHaveLength(completion.choices.length);
     expect(span.attributes['mlflow.chat.tools']).toEqual(tools);
@@ -75,14 +93,28 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
     expect(spans).toHaveLength(1);
     const [span] = spans;
     expect((span.outputs as any).choices[0].message.content).toBe(text);
-    expect(span.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens });
+    expect(span.attributes['mlflow.chat.tokenUsage']).toMatchObject({
+      input_tokens: usage.prompt_tokens,
+      output_tokens: usage.completion_tokens,
+    });
     expect(span.attributes['autolog.time_to_first_token_ms']).toBeGreaterThan(0);
     expect(span.attributes['autolog.stream.chunks']).toBeGreaterThanOrEqual(20);
   });
 
   it('joins streamed tool-call deltas into complete calls', async () => {
-    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, tools, tool_choice: 'required', stream: true });
+    const tools = [
+      {
+        type: 'function',
+        function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      },
+    ];
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      tools,
+      tool_choice: 'required',
+      stream: true,
+    });
     for await (const _ of stream) {
       // consume
     }
@@ -94,7 +126,10 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
   });
 
   it('keeps tee() working and ends the span once', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }, { headers: { 'x-testkit-chunks': '5' } });
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true },
+      { headers: { 'x-testkit-chunks': '5' } },
+    );
     const [left, right] = stream.tee();
     const read = async (s: any) => {
       let out = '';
@@ -123,7 +158,10 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
   });
 
   it('ends the span once when the consumer breaks early', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }, { headers: { 'x-testkit-chunks': '50' } });
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true },
+      { headers: { 'x-testkit-chunks': '50' } },
+    );
     let n = 0;
     for await (const _ of stream) if (++n === 3) break;
     const spans = await t.spans();
@@ -170,15 +208,22 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
     expect(caught).toBeInstanceOf(OpenAI.RateLimitError);
     const [span] = await t.spans();
     expect(span.status.code).toBe('ERROR');
-    expect(span.events[0].attributes['exception.type']).toBe(caught.constructor.name === 'RateLimitError' ? 'RateLimitError' : caught.name);
+    expect(span.events[0].attributes['exception.type']).toBe(
+      caught.constructor.name === 'RateLimitError' ? 'RateLimitError' : caught.name,
+    );
     expect(span.attributes['http.response.status_code']).toBe(429);
   });
 
   it('records a connection error and an abort', async () => {
     const offline = new OpenAI({ apiKey: TEST_KEY, baseURL: 'http://127.0.0.1:9/v1', maxRetries: 0 });
-    await expect(offline.chat.completions.create({ model: 'gpt-4o-mini', messages })).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    await expect(offline.chat.completions.create({ model: 'gpt-4o-mini', messages })).rejects.toBeInstanceOf(
+      OpenAI.APIConnectionError,
+    );
     const controller = new AbortController();
-    const pending = client.chat.completions.create({ model: 'gpt-4o-mini', messages }, { signal: controller.signal });
+    const pending = client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages },
+      { signal: controller.signal },
+    );
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
     const spans = await t.spans();
@@ -186,9 +231,12 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
   });
 
   it('nests under the current span and records embeddings with their dimensions', async () => {
-    await withSpan(async () => {
-      await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
-    }, { name: 'rag' });
+    await withSpan(
+      async () => {
+        await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+      },
+      { name: 'rag' },
+    );
     const [record] = await t.traces();
     const span = record.data.spans.find((s) => s.spanType === 'EMBEDDING')!;
     expect(span.parentId).toBe(record.data.spans[0].spanId);
@@ -199,7 +247,12 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
 
   it('records legacy completions, plain and streamed', async () => {
     const plain = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Once upon' });
-    const stream = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Once upon', stream: true, stream_options: { include_usage: true } });
+    const stream = await client.completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'Once upon',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     for await (const c of stream) text += c.choices[0]?.text ?? '';
     const spans = await t.spans();
@@ -218,18 +271,31 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
     }
     const spans = await t.spans();
     expect(spans).toHaveLength(2);
-    expect((spans[0].attributes['mlflow.chat.tokenUsage'] as any).input_tokens).toBe(response.usage.input_tokens);
+    expect((spans[0].attributes['mlflow.chat.tokenUsage'] as any).input_tokens).toBe(
+      response.usage.input_tokens,
+    );
     expect((spans[1].attributes['mlflow.chat.tokenUsage'] as any).total_tokens).toBeGreaterThan(0);
     expect((spans[1].outputs as any).status).toBe('completed');
   });
 
   it('records Azure OpenAI calls with provider, deployment, API version and response model', async () => {
     if (!AzureOpenAI) return;
-    const azure = new AzureOpenAI({ endpoint: server.azureEndpoint, apiKey: 'azure-test-key-0000', apiVersion: '2024-10-21', deployment: 'my-gpt4o', maxRetries: 0 });
+    const azure = new AzureOpenAI({
+      endpoint: server.azureEndpoint,
+      apiKey: 'azure-test-key-0000',
+      apiVersion: '2024-10-21',
+      deployment: 'my-gpt4o',
+      maxRetries: 0,
+    });
     const completion = await azure.chat.completions.create({ model: 'my-gpt4o', messages });
     const [span] = await t.spans();
     expect(span.name).toBe('AzureOpenAI.chat.completions');
-    expect(span.attributes).toMatchObject({ 'mlflow.llm.provider': 'azure', 'azure.deployment': 'my-gpt4o', 'azure.api_version': '2024-10-21', 'mlflow.llm.model': completion.model });
+    expect(span.attributes).toMatchObject({
+      'mlflow.llm.provider': 'azure',
+      'azure.deployment': 'my-gpt4o',
+      'azure.api_version': '2024-10-21',
+      'mlflow.llm.model': completion.model,
+    });
     expect(JSON.stringify(t.mem.traces)).not.toContain('azure-test-key-0000');
   });
 });
@@ -257,7 +323,10 @@ describe('enable and disable', () => {
     await openaiPlugin.enable();
     openaiPlugin.disable();
     const OpenAI = (await import('openai')).default;
-    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+    });
     expect(await t.spans()).toHaveLength(0);
     await openaiPlugin.enable();
   });

@@ -1,12 +1,14 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { diag, describeError } from './diag.js';
-import { init, type InitOptions } from './init.js';
+import { describeError, diag } from './diag.js';
+import { type InitOptions, init } from './init.js';
 
 /** Whether `init` ran (or tracing already set itself up from the environment). */
 function isInitialized(): boolean {
-  const runtime = (globalThis as Record<symbol, { pipeline?: unknown } | undefined>)[Symbol.for('autolog.core.runtime')];
+  const runtime = (globalThis as Record<symbol, { pipeline?: unknown } | undefined>)[
+    Symbol.for('autolog.core.runtime')
+  ];
   return runtime?.pipeline !== undefined;
 }
 
@@ -31,12 +33,16 @@ export interface AutologResult {
 }
 
 interface IntegrationModule {
-  autolog(options?: Record<string, unknown>): Promise<{ enabled: boolean; patched: string[]; reason?: string }>;
+  autolog(
+    options?: Record<string, unknown>,
+  ): Promise<{ enabled: boolean; patched: string[]; reason?: string }>;
 }
 
 /** Whether this process resolves the `source` export condition (running from TypeScript sources). */
 const SOURCE_CONDITION =
-  [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => /^(--conditions|-C)=?source$/.test(a) || a === 'source') ||
+  [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some(
+    (a) => /^(--conditions|-C)=?source$/.test(a) || a === 'source',
+  ) ||
   // This module itself runs from TypeScript sources (a workspace's tests): load integrations the same way.
   /\.ts$/.test(__filenameOrUrl() ?? '');
 
@@ -47,7 +53,11 @@ function esmEntry(req: NodeJS.Require, pkg: string): string | undefined {
     const manifest = req(manifestPath) as { exports?: any; module?: string; main?: string };
     const root = manifest.exports?.['.'] ?? manifest.exports;
     const pick = (v: any): string | undefined =>
-      typeof v === 'string' ? v : v && typeof v === 'object' ? (SOURCE_CONDITION ? pick(v.source) : undefined) ?? pick(v.import) ?? pick(v.default) : undefined;
+      typeof v === 'string'
+        ? v
+        : v && typeof v === 'object'
+          ? ((SOURCE_CONDITION ? pick(v.source) : undefined) ?? pick(v.import) ?? pick(v.default))
+          : undefined;
     const rel = pick(root) ?? manifest.module ?? manifest.main;
     return rel ? join(manifestPath, '..', rel) : undefined;
   } catch {
@@ -57,7 +67,9 @@ function esmEntry(req: NodeJS.Require, pkg: string): string | undefined {
 
 /** Loads an integration package as the app would see it (CommonJS first, so patching starts synchronously). */
 async function loadIntegration(pkg: string): Promise<IntegrationModule | undefined> {
-  const bases = [join(process.cwd(), 'noop.js'), process.argv[1], __filenameOrUrl()].filter(Boolean) as string[];
+  const bases = [join(process.cwd(), 'noop.js'), process.argv[1], __filenameOrUrl()].filter(
+    Boolean,
+  ) as string[];
   for (const base of bases) {
     const req = createRequire(base);
     if (!SOURCE_CONDITION) {
@@ -99,11 +111,16 @@ function __filenameOrUrl(): string | undefined {
 export async function autolog(options: AutologOptions = {}): Promise<AutologResult> {
   const { integrations, integrationOptions, ...initOptions } = options;
   if (Object.keys(initOptions).length || !isInitialized()) init(initOptions);
-  const fromEnv = process.env.AUTOLOG_INTEGRATIONS?.split(',').map((s) => s.trim()).filter(Boolean) as IntegrationName[] | undefined;
+  const fromEnv = process.env.AUTOLOG_INTEGRATIONS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) as IntegrationName[] | undefined;
   const wanted = new Set<string>(integrations ?? fromEnv ?? Object.keys(INTEGRATIONS));
   const result: AutologResult = { enabled: [], skipped: [] };
   for (const unknown of [...wanted].filter((n) => !(n in INTEGRATIONS))) {
-    result.skipped.push({ name: unknown as IntegrationName, reason: `unknown integration (known: ${Object.keys(INTEGRATIONS).join(', ')})` });
+    result.skipped.push({
+      name: unknown as IntegrationName,
+      reason: `unknown integration (known: ${Object.keys(INTEGRATIONS).join(', ')})`,
+    });
   }
   for (const [name, pkg] of Object.entries(INTEGRATIONS) as Array<[IntegrationName, string]>) {
     if (!wanted.has(name)) continue;
@@ -123,7 +140,9 @@ export async function autolog(options: AutologOptions = {}): Promise<AutologResu
   if (!options.silent) {
     const on = result.enabled.map((e) => `${e.name}${e.patched.length ? ` (${e.patched.join(', ')})` : ''}`);
     const off = result.skipped.map((s) => `${s.name}: ${s.reason}`);
-    diag.info(`autolog: ${on.length ? `tracing ${on.join(', ')}` : 'no integration enabled'}${off.length ? `; skipped ${off.join('; ')}` : ''}`);
+    diag.info(
+      `autolog: ${on.length ? `tracing ${on.join(', ')}` : 'no integration enabled'}${off.length ? `; skipped ${off.join('; ')}` : ''}`,
+    );
   }
   return result;
 }

@@ -1,20 +1,3 @@
-import { currentFrame, type Frame } from './context.js';
-import { diag } from './diag.js';
-import { AutologError } from './errors.js';
-import { currentDestinations, ensurePipeline } from './init.js';
-import type { EndSpanOptions, LiveSpan } from './live-span.js';
-import { findOpenTrace } from './trace-buffer.js';
-import { createSpan, NOOP_SPAN } from './tracer.js';
-import { Trace } from './trace.js';
-import type {
-  Assessment,
-  Expectation,
-  Feedback,
-  SpanStatus,
-  SpanStatusCode,
-  SpanTypeName,
-  TraceStore,
-} from './types.js';
 import {
   type ErrorGroup,
   type ErrorGroupsOptions,
@@ -35,9 +18,31 @@ import {
   type UpdateAssessmentOptions,
   updateAssessmentIn,
 } from './annotate/assessments.js';
-import { type DeleteTracesOptions, deleteTracesIn, deleteTraceTagIn, setTraceTagIn } from './annotate/tags.js';
-import type { SearchTracesOptions } from './query/search-options.js';
+import {
+  type DeleteTracesOptions,
+  deleteTracesIn,
+  deleteTraceTagIn,
+  setTraceTagIn,
+} from './annotate/tags.js';
+import { currentFrame, type Frame } from './context.js';
+import { diag } from './diag.js';
+import { AutologError } from './errors.js';
+import { currentDestinations, ensurePipeline } from './init.js';
+import type { EndSpanOptions, LiveSpan } from './live-span.js';
 import { searchStore } from './query/search.js';
+import type { SearchTracesOptions } from './query/search-options.js';
+import { Trace } from './trace.js';
+import { findOpenTrace } from './trace-buffer.js';
+import { createSpan, NOOP_SPAN } from './tracer.js';
+import type {
+  Assessment,
+  Expectation,
+  Feedback,
+  SpanStatus,
+  SpanStatusCode,
+  SpanTypeName,
+  TraceStore,
+} from './types.js';
 
 export interface StartTraceOptions {
   name: string;
@@ -99,7 +104,8 @@ export class TracingClient {
     const span = createSpan({ ...options, parent: null }, currentFrame());
     if (span.isRecording) {
       if (options.tags) for (const [k, v] of Object.entries(options.tags)) span.buffer.setTag(k, String(v));
-      if (options.metadata) for (const [k, v] of Object.entries(options.metadata)) span.buffer.setMetadata(k, String(v));
+      if (options.metadata)
+        for (const [k, v] of Object.entries(options.metadata)) span.buffer.setMetadata(k, String(v));
     }
     return span;
   }
@@ -108,12 +114,20 @@ export class TracingClient {
   startSpan(options: ClientStartSpanOptions): LiveSpan {
     const buffer = findOpenTrace(options.traceId);
     if (!buffer) {
-      diag.once('warn', `client-no-trace:${options.traceId}`, `startSpan: trace ${options.traceId} is not open (unknown or already ended); span "${options.name}" not recorded`);
+      diag.once(
+        'warn',
+        `client-no-trace:${options.traceId}`,
+        `startSpan: trace ${options.traceId} is not open (unknown or already ended); span "${options.name}" not recorded`,
+      );
       return NOOP_SPAN;
     }
     let parent = buffer.findSpan(options.parentId);
     if (!parent) {
-      diag.once('warn', `client-no-parent:${options.parentId}`, `startSpan: parent span ${options.parentId} not found in trace ${options.traceId}; "${options.name}" attached to the root span`);
+      diag.once(
+        'warn',
+        `client-no-parent:${options.parentId}`,
+        `startSpan: parent span ${options.parentId} not found in trace ${options.traceId}; "${options.name}" attached to the root span`,
+      );
       parent = buffer.root;
     }
     return createSpan({ ...options, parent: parent ?? null }, EXPLICIT_IDS);
@@ -123,7 +137,11 @@ export class TracingClient {
   endSpan(options: ClientEndSpanOptions): void {
     const span = findOpenTrace(options.traceId)?.findSpan(options.spanId);
     if (!span) {
-      diag.once('warn', `client-end:${options.spanId}`, `endSpan: span ${options.spanId} of trace ${options.traceId} is not open`);
+      diag.once(
+        'warn',
+        `client-end:${options.spanId}`,
+        `endSpan: span ${options.spanId} of trace ${options.traceId} is not open`,
+      );
       return;
     }
     span.end(endOptions(options));
@@ -133,7 +151,11 @@ export class TracingClient {
   endTrace(options: ClientEndTraceOptions): void {
     const root = findOpenTrace(options.traceId)?.root;
     if (!root) {
-      diag.once('warn', `client-end-trace:${options.traceId}`, `endTrace: trace ${options.traceId} is not open`);
+      diag.once(
+        'warn',
+        `client-end-trace:${options.traceId}`,
+        `endTrace: trace ${options.traceId} is not open`,
+      );
       return;
     }
     root.end(endOptions(options));
@@ -191,7 +213,10 @@ export class TracingClient {
     return traceStatsIn(await this.readStore(), options);
   }
 
-  async getSessionTimeline(sessionId: string, options: { experimentIds?: readonly string[] } = {}): Promise<SessionTimeline> {
+  async getSessionTimeline(
+    sessionId: string,
+    options: { experimentIds?: readonly string[] } = {},
+  ): Promise<SessionTimeline> {
     return sessionTimelineIn(await this.readStore(), sessionId, options);
   }
 
@@ -222,9 +247,16 @@ function endOptions(o: Omit<ClientEndSpanOptions, 'traceId' | 'spanId'>): EndSpa
 /** The first configured destination that can read traces back, after flushing pending traces. */
 export async function readableStore(): Promise<TraceStore> {
   await ensurePipeline().flush();
-  const store = currentDestinations().find((d): d is TraceStore => typeof (d as TraceStore).getTrace === 'function');
+  const store = currentDestinations().find(
+    (d): d is TraceStore => typeof (d as TraceStore).getTrace === 'function',
+  );
   if (!store) {
-    throw new AutologError('NOT_SUPPORTED', `none of the configured destinations (${currentDestinations().map((d) => d.name).join(', ')}) can read traces back; add the local store or memory destination.`);
+    throw new AutologError(
+      'NOT_SUPPORTED',
+      `none of the configured destinations (${currentDestinations()
+        .map((d) => d.name)
+        .join(', ')}) can read traces back; add the local store or memory destination.`,
+    );
   }
   return store;
 }

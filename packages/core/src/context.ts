@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ROOT_CONTEXT, TraceFlags, context as otelContext, createContextKey, trace as otelTrace } from '@opentelemetry/api';
+import {
+  createContextKey,
+  context as otelContext,
+  trace as otelTrace,
+  ROOT_CONTEXT,
+  TraceFlags,
+} from '@opentelemetry/api';
 import type { LiveSpan } from './live-span.js';
 
 /**
@@ -62,7 +68,10 @@ export function otelBridgeActive(): boolean {
   if (now - lastCheck < RECHECK_MS) return false;
   lastCheck = now;
   try {
-    bridgeActive = otelContext.with(ROOT_CONTEXT.setValue(PROBE, true), () => otelContext.active().getValue(PROBE) === true);
+    bridgeActive = otelContext.with(
+      ROOT_CONTEXT.setValue(PROBE, true),
+      () => otelContext.active().getValue(PROBE) === true,
+    );
   } catch {
     bridgeActive = false;
   }

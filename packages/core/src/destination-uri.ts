@@ -1,10 +1,10 @@
 import { ConsoleDestination } from './destinations/console.js';
-import { MemoryDestination } from './destinations/memory.js';
 import { DatabricksDestination } from './destinations/databricks/databricks-destination.js';
+import { MemoryDestination } from './destinations/memory.js';
 import { MlflowDestination } from './destinations/mlflow/mlflow-destination.js';
 import { OtlpDestination } from './destinations/otlp/otlp-destination.js';
 import { AutologError } from './errors.js';
-import { LocalStore, defaultStorePath } from './store/index.js';
+import { defaultStorePath, LocalStore } from './store/index.js';
 import { LocalStoreDestination } from './store/local-store-destination.js';
 import type { Destination } from './types.js';
 
@@ -21,7 +21,10 @@ export function resolveDestination(spec: unknown, ctx: DestinationContext): Dest
   if (spec && typeof spec === 'object') {
     const d = spec as Destination;
     if (typeof d.export !== 'function' || typeof d.name !== 'string') {
-      throw new AutologError('INVALID_DESTINATION', `destination object must have a string "name" and an "export(traces)" method; got ${describe(spec)}. Expected ${FORMS}.`);
+      throw new AutologError(
+        'INVALID_DESTINATION',
+        `destination object must have a string "name" and an "export(traces)" method; got ${describe(spec)}. Expected ${FORMS}.`,
+      );
     }
     return d;
   }
@@ -31,21 +34,40 @@ export function resolveDestination(spec: unknown, ctx: DestinationContext): Dest
   const uri = spec.trim();
   if (uri === 'memory') return new MemoryDestination();
   if (uri === 'console') return new ConsoleDestination();
-  if (uri.startsWith('sqlite://')) return openStore(uri.slice('sqlite://'.length).replace(/^\/(?=\/)/, '') || defaultStorePath(), ctx);
+  if (uri.startsWith('sqlite://'))
+    return openStore(uri.slice('sqlite://'.length).replace(/^\/(?=\/)/, '') || defaultStorePath(), ctx);
   if (uri.startsWith('file://')) return openStore(new URL(uri).pathname, ctx);
-  if (/^https?:\/\//i.test(uri)) return new MlflowDestination({ trackingUri: uri, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
-  if (/^databricks(:\/\/|$)/.test(uri)) return new DatabricksDestination({ uri, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
+  if (/^https?:\/\//i.test(uri))
+    return new MlflowDestination({
+      trackingUri: uri,
+      experimentId: ctx.experimentId,
+      experimentName: ctx.experimentName,
+    });
+  if (/^databricks(:\/\/|$)/.test(uri))
+    return new DatabricksDestination({
+      uri,
+      experimentId: ctx.experimentId,
+      experimentName: ctx.experimentName,
+    });
   if (uri === 'otlp') return new OtlpDestination();
-  if (/^otlp\+https?:\/\//i.test(uri)) return new OtlpDestination({ url: otlpUrl(uri.slice('otlp+'.length)) });
+  if (/^otlp\+https?:\/\//i.test(uri))
+    return new OtlpDestination({ url: otlpUrl(uri.slice('otlp+'.length)) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
-    throw new AutologError('UNKNOWN_DESTINATION', `unknown destination "${redactUri(uri)}". Expected ${FORMS}.`);
+    throw new AutologError(
+      'UNKNOWN_DESTINATION',
+      `unknown destination "${redactUri(uri)}". Expected ${FORMS}.`,
+    );
   }
   return openStore(uri, ctx);
 }
 
 function openStore(path: string, ctx: DestinationContext): LocalStore {
   try {
-    return new LocalStoreDestination({ path, experimentId: ctx.experimentId, experimentName: ctx.experimentName });
+    return new LocalStoreDestination({
+      path,
+      experimentId: ctx.experimentId,
+      experimentName: ctx.experimentName,
+    });
   } catch (err) {
     if (err instanceof AutologError) throw err;
     const message = err instanceof Error ? err.message : String(err);
@@ -53,8 +75,12 @@ function openStore(path: string, ctx: DestinationContext): LocalStore {
       throw new AutologError('EXPERIMENT_NOT_FOUND', message, { cause: err });
     }
     const hint = 'Set AUTOLOG_STORE or the destination option to a writable file path.';
-    const text = message.includes(path) ? message : `cannot open the local trace store at "${path}": ${message}.`;
-    throw new AutologError('STORE_NOT_WRITABLE', text.includes('AUTOLOG_STORE') ? text : `${text} ${hint}`, { cause: err });
+    const text = message.includes(path)
+      ? message
+      : `cannot open the local trace store at "${path}": ${message}.`;
+    throw new AutologError('STORE_NOT_WRITABLE', text.includes('AUTOLOG_STORE') ? text : `${text} ${hint}`, {
+      cause: err,
+    });
   }
 }
 

@@ -5,9 +5,7 @@
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export interface DiagLogger {
-  (level: Level, message: string): void;
-}
+export type DiagLogger = (level: Level, message: string) => void;
 
 const envLevel = (process.env.AUTOLOG_LOG_LEVEL ?? 'info').toLowerCase() as Level;
 let threshold = LEVELS[envLevel] ?? LEVELS.info;

@@ -1,10 +1,10 @@
-import { currentFrame, frameWithSpan, runInFrame, type Frame } from './context.js';
-import { diag, describeError } from './diag.js';
+import { currentFrame, type Frame, frameWithSpan, runInFrame } from './context.js';
+import { describeError, diag } from './diag.js';
 import type { LiveSpan } from './live-span.js';
 import { namedInputs, paramNames } from './param-names.js';
 import { settings } from './settings.js';
 import { lastFinishedTraceId } from './trace-buffer.js';
-import { createSpan, NOOP_SPAN, type CreateSpanOptions } from './tracer.js';
+import { type CreateSpanOptions, createSpan, NOOP_SPAN } from './tracer.js';
 import { SpanType, type SpanTypeName, type TraceState } from './types.js';
 
 export interface TraceOptions {
@@ -28,21 +28,29 @@ type AnyFunction = (this: any, ...args: any[]) => any;
  * class Agent { @trace({ spanType: 'AGENT' }) async run(task: string) { … } }
  */
 export function trace<F extends AnyFunction>(fn: F, options?: TraceOptions): F;
-export function trace(options?: TraceOptions): <F extends AnyFunction>(value: F, context?: unknown, descriptor?: PropertyDescriptor) => any;
+export function trace(
+  options?: TraceOptions,
+): <F extends AnyFunction>(value: F, context?: unknown, descriptor?: PropertyDescriptor) => any;
 export function trace(fnOrOptions?: AnyFunction | TraceOptions, maybeOptions?: TraceOptions): any {
   if (typeof fnOrOptions === 'function') return wrapFunction(fnOrOptions, maybeOptions ?? {});
   const options = fnOrOptions ?? {};
   return function decorate(value: any, context?: any, descriptor?: PropertyDescriptor): any {
     // Legacy (experimentalDecorators) form: (prototype, key, descriptor).
     if (descriptor && typeof descriptor.value === 'function') {
-      descriptor.value = wrapFunction(descriptor.value, { ...options, name: options.name ?? String(context) });
+      descriptor.value = wrapFunction(descriptor.value, {
+        ...options,
+        name: options.name ?? String(context),
+      });
       return descriptor;
     }
     if (typeof value !== 'function' || (context && context.kind !== 'method')) {
       diag.once('warn', 'decorator-kind', '@trace decorates methods only; left unchanged');
       return value;
     }
-    return wrapFunction(value, { ...options, name: options.name ?? (context ? String(context.name) : undefined) });
+    return wrapFunction(value, {
+      ...options,
+      name: options.name ?? (context ? String(context.name) : undefined),
+    });
   };
 }
 
@@ -76,8 +84,18 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
       diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);
       return fn.apply(this, args);
     }
-    if (kind === 'generator') return wrapIterator(runInFrame(inner, () => fn.apply(this, args)), span, inner);
-    if (kind === 'asyncGenerator') return wrapAsyncIterator(runInFrame(inner, () => fn.apply(this, args)), span, inner);
+    if (kind === 'generator')
+      return wrapIterator(
+        runInFrame(inner, () => fn.apply(this, args)),
+        span,
+        inner,
+      );
+    if (kind === 'asyncGenerator')
+      return wrapAsyncIterator(
+        runInFrame(inner, () => fn.apply(this, args)),
+        span,
+        inner,
+      );
     let result: unknown;
     try {
       result = runInFrame(inner, () => fn.apply(this, args));
@@ -161,7 +179,7 @@ function wrapIterator<T>(iterator: Iterator<T>, span: LiveSpan, frame: Frame): I
   };
   return {
     next: (value?: any) => step(() => iterator.next(value)),
-    throw: (err?: any) => step(() => (iterator.throw ? iterator.throw(err) : Promise.reject(err) as never)),
+    throw: (err?: any) => step(() => (iterator.throw ? iterator.throw(err) : (Promise.reject(err) as never))),
     return: (value?: any) => step(() => (iterator.return ? iterator.return(value) : { done: true, value })),
     [Symbol.iterator]() {
       return this;
@@ -169,7 +187,11 @@ function wrapIterator<T>(iterator: Iterator<T>, span: LiveSpan, frame: Frame): I
   };
 }
 
-function wrapAsyncIterator<T>(iterator: AsyncIterator<T>, span: LiveSpan, frame: Frame): AsyncIterator<T> & AsyncIterable<T> {
+function wrapAsyncIterator<T>(
+  iterator: AsyncIterator<T>,
+  span: LiveSpan,
+  frame: Frame,
+): AsyncIterator<T> & AsyncIterable<T> {
   const collected = new YieldCollector();
   const step = async (advance: () => Promise<IteratorResult<T>>): Promise<IteratorResult<T>> => {
     let result: IteratorResult<T>;
@@ -186,7 +208,8 @@ function wrapAsyncIterator<T>(iterator: AsyncIterator<T>, span: LiveSpan, frame:
   return {
     next: (value?: any) => step(() => iterator.next(value)),
     throw: (err?: any) => step(() => (iterator.throw ? iterator.throw(err) : Promise.reject(err))),
-    return: (value?: any) => step(() => (iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value }))),
+    return: (value?: any) =>
+      step(() => (iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value }))),
     [Symbol.asyncIterator]() {
       return this;
     },
@@ -211,7 +234,10 @@ export interface WithSpanOptions {
 export function withSpan<T>(fn: (span: LiveSpan) => T, options: WithSpanOptions): T;
 export function withSpan<T>(options: WithSpanOptions, fn: (span: LiveSpan) => T): T;
 export function withSpan<T>(a: any, b: any): T {
-  const [fn, options] = (typeof a === 'function' ? [a, b] : [b, a]) as [(span: LiveSpan) => T, WithSpanOptions];
+  const [fn, options] = (typeof a === 'function' ? [a, b] : [b, a]) as [
+    (span: LiveSpan) => T,
+    WithSpanOptions,
+  ];
   const frame = currentFrame();
   let span: LiveSpan;
   let inner: Frame;
@@ -274,12 +300,16 @@ export function updateCurrentTrace(update: UpdateTraceOptions): void {
   try {
     const span = currentFrame()?.span;
     if (!span || !span.isRecording || span.buffer.finished) {
-      if (!span?.buffer.finished) diag.once('warn', 'update-no-trace', 'updateCurrentTrace() was called outside of any trace; ignored');
+      if (!span?.buffer.finished)
+        diag.once('warn', 'update-no-trace', 'updateCurrentTrace() was called outside of any trace; ignored');
       return;
     }
     const buffer = span.buffer;
-    if (update.tags) for (const key of Object.keys(update.tags)) buffer.setTag(key, stringValue(update.tags[key]));
-    if (update.metadata) for (const key of Object.keys(update.metadata)) buffer.setMetadata(key, stringValue(update.metadata[key]));
+    if (update.tags)
+      for (const key of Object.keys(update.tags)) buffer.setTag(key, stringValue(update.tags[key]));
+    if (update.metadata)
+      for (const key of Object.keys(update.metadata))
+        buffer.setMetadata(key, stringValue(update.metadata[key]));
     if (update.clientRequestId !== undefined) buffer.clientRequestId = String(update.clientRequestId);
     if (update.requestPreview !== undefined) buffer.requestPreview = String(update.requestPreview);
     if (update.responsePreview !== undefined) buffer.responsePreview = String(update.responsePreview);
@@ -321,7 +351,10 @@ export function tracingContext<T>(options: TracingContextOptions, fn: () => T): 
   return runInFrame(frame, fn);
 }
 
-function merge(base: Readonly<Record<string, string>> | undefined, extra: Record<string, unknown> | undefined) {
+function merge(
+  base: Readonly<Record<string, string>> | undefined,
+  extra: Record<string, unknown> | undefined,
+) {
   if (!extra) return base;
   const out: Record<string, string> = { ...base };
   for (const key of Object.keys(extra)) out[key] = stringValue(extra[key]);

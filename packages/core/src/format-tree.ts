@@ -3,7 +3,11 @@ import type { SpanData, TokenUsage, TraceRecord } from './types.js';
 function duration(span: SpanData): string {
   if (span.endTimeNs === null) return 'open';
   const ms = (span.endTimeNs - span.startTimeNs) / 1e6;
-  return ms < 1 ? `${(ms * 1000).toFixed(0)}µs` : ms < 1000 ? `${ms.toFixed(1)}ms` : `${(ms / 1000).toFixed(2)}s`;
+  return ms < 1
+    ? `${(ms * 1000).toFixed(0)}µs`
+    : ms < 1000
+      ? `${ms.toFixed(1)}ms`
+      : `${(ms / 1000).toFixed(2)}s`;
 }
 
 function tokens(usage: unknown): string {
@@ -38,7 +42,9 @@ export function formatTraceTree(trace: TraceRecord): string {
     list.forEach((span, i) => {
       const last = i === list.length - 1;
       const status = span.status.code === 'ERROR' ? `  ERROR ${span.status.message ?? ''}`.trimEnd() : '';
-      lines.push(`${prefix}${last ? '└─' : '├─'} ${span.name} [${span.spanType}] ${duration(span)}${tokens(span.attributes['mlflow.chat.tokenUsage'])}${status}`);
+      lines.push(
+        `${prefix}${last ? '└─' : '├─'} ${span.name} [${span.spanType}] ${duration(span)}${tokens(span.attributes['mlflow.chat.tokenUsage'])}${status}`,
+      );
       walk(span.spanId, prefix + (last ? '   ' : '│  '));
     });
   };

@@ -1,12 +1,12 @@
 import { join, resolve } from 'node:path';
-import { diag } from './diag.js';
 import { describeDestination, destinationFromEnv, resolveDestination } from './destination-uri.js';
 import type { DestinationStats } from './destination-worker.js';
+import { diag } from './diag.js';
 import { AutologError } from './errors.js';
 import { DEFAULT_PIPELINE_OPTIONS, ExportPipeline } from './pipeline.js';
 import type { SerializeOptions } from './serialize.js';
 import { resolveSerializeOptions } from './serialize.js';
-import { defaultSettings, envFlag, replaceSettings, type RedactHook } from './settings.js';
+import { defaultSettings, envFlag, type RedactHook, replaceSettings } from './settings.js';
 import { SpoolFile } from './spool/spool-file.js';
 import { LocalStore } from './store/index.js';
 import { finishOpenTraces, setFinishHandler, type TraceBuffer } from './trace-buffer.js';
@@ -65,8 +65,22 @@ export interface InitOptions {
 }
 
 const KNOWN = new Set<string>([
-  'destination', 'experimentId', 'experimentName', 'captureContent', 'redact', 'scrubSecrets', 'sampleRate',
-  'serialize', 'maxQueueTraces', 'maxQueueBytes', 'spool', 'maxSpoolBytes', 'maxExportAttempts', 'retryDelayMs', 'openSpanGraceMs', 'silent',
+  'destination',
+  'experimentId',
+  'experimentName',
+  'captureContent',
+  'redact',
+  'scrubSecrets',
+  'sampleRate',
+  'serialize',
+  'maxQueueTraces',
+  'maxQueueBytes',
+  'spool',
+  'maxSpoolBytes',
+  'maxExportAttempts',
+  'retryDelayMs',
+  'openSpanGraceMs',
+  'silent',
 ]);
 
 interface Runtime {
@@ -80,13 +94,23 @@ const runtime: Runtime = g[KEY] ?? (g[KEY] = { pipeline: undefined, hooksInstall
 setFinishHandler((buffer: TraceBuffer) => ensurePipeline().enqueue(buffer));
 
 function check(ok: boolean, option: string, expected: string, got: unknown): void {
-  if (!ok) throw new AutologError('INVALID_OPTION', `init option "${option}" must be ${expected}; got ${JSON.stringify(got) ?? typeof got}.`);
+  if (!ok)
+    throw new AutologError(
+      'INVALID_OPTION',
+      `init option "${option}" must be ${expected}; got ${JSON.stringify(got) ?? typeof got}.`,
+    );
 }
 
 function positiveInt(options: InitOptions, key: keyof InitOptions, env?: string): number | undefined {
   const raw = options[key] ?? (env && process.env[env] ? Number(process.env[env]) : undefined);
   const name = options[key] === undefined && env ? `${key} (${env})` : key;
-  if (raw !== undefined) check(Number.isInteger(raw) && (raw as number) > 0, name, 'a positive integer', options[key] ?? process.env[env!]);
+  if (raw !== undefined)
+    check(
+      Number.isInteger(raw) && (raw as number) > 0,
+      name,
+      'a positive integer',
+      options[key] ?? process.env[env!],
+    );
   return raw as number | undefined;
 }
 
@@ -101,30 +125,92 @@ function positiveInt(options: InitOptions, key: keyof InitOptions, env?: string)
  */
 export function init(options: InitOptions = {}): { destinations: Destination[]; experimentId: string } {
   check(typeof options === 'object' && options !== null, 'options', 'an object', options);
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) diag.warn(`init: unknown option "${key}" ignored`);
-  check(options.captureContent === undefined || typeof options.captureContent === 'boolean', 'captureContent', 'a boolean', options.captureContent);
-  check(options.scrubSecrets === undefined || typeof options.scrubSecrets === 'boolean', 'scrubSecrets', 'a boolean', options.scrubSecrets);
-  check(options.redact === undefined || typeof options.redact === 'function', 'redact', 'a function (span) => span', options.redact);
+  for (const key of Object.keys(options))
+    if (!KNOWN.has(key)) diag.warn(`init: unknown option "${key}" ignored`);
+  check(
+    options.captureContent === undefined || typeof options.captureContent === 'boolean',
+    'captureContent',
+    'a boolean',
+    options.captureContent,
+  );
+  check(
+    options.scrubSecrets === undefined || typeof options.scrubSecrets === 'boolean',
+    'scrubSecrets',
+    'a boolean',
+    options.scrubSecrets,
+  );
+  check(
+    options.redact === undefined || typeof options.redact === 'function',
+    'redact',
+    'a function (span) => span',
+    options.redact,
+  );
   const envRate = process.env.AUTOLOG_SAMPLE_RATE;
   const sampleRate = options.sampleRate ?? (envRate ? Number(envRate) : 1);
-  check(typeof sampleRate === 'number' && sampleRate >= 0 && sampleRate <= 1, options.sampleRate === undefined ? 'sampleRate (AUTOLOG_SAMPLE_RATE)' : 'sampleRate', 'a number from 0 to 1', options.sampleRate ?? envRate);
-  check(options.experimentId === undefined || typeof options.experimentId === 'string', 'experimentId', 'a string', options.experimentId);
-  check(options.experimentName === undefined || typeof options.experimentName === 'string', 'experimentName', 'a string', options.experimentName);
-  check(options.serialize === undefined || (typeof options.serialize === 'object' && options.serialize !== null), 'serialize', 'an object', options.serialize);
+  check(
+    typeof sampleRate === 'number' && sampleRate >= 0 && sampleRate <= 1,
+    options.sampleRate === undefined ? 'sampleRate (AUTOLOG_SAMPLE_RATE)' : 'sampleRate',
+    'a number from 0 to 1',
+    options.sampleRate ?? envRate,
+  );
+  check(
+    options.experimentId === undefined || typeof options.experimentId === 'string',
+    'experimentId',
+    'a string',
+    options.experimentId,
+  );
+  check(
+    options.experimentName === undefined || typeof options.experimentName === 'string',
+    'experimentName',
+    'a string',
+    options.experimentName,
+  );
+  check(
+    options.serialize === undefined || (typeof options.serialize === 'object' && options.serialize !== null),
+    'serialize',
+    'an object',
+    options.serialize,
+  );
   const maxQueueTraces = positiveInt(options, 'maxQueueTraces', 'AUTOLOG_MAX_QUEUE_TRACES');
   const maxQueueBytes = positiveInt(options, 'maxQueueBytes', 'AUTOLOG_MAX_QUEUE_BYTES');
   const maxSpoolBytes = positiveInt(options, 'maxSpoolBytes', 'AUTOLOG_SPOOL_MAX_BYTES');
   positiveInt(options, 'maxExportAttempts');
   const delays = options.retryDelayMs;
-  check(delays === undefined || (typeof delays === 'object' && delays !== null && [delays.initial, delays.max].every((v) => v === undefined || (typeof v === 'number' && v >= 0))), 'retryDelayMs', '{ initial?, max? } with numbers ≥ 0', delays);
-  check(options.spool === undefined || options.spool === false || (typeof options.spool === 'string' && options.spool !== ''), 'spool', 'a file path or false', options.spool);
-  check(options.openSpanGraceMs === undefined || (typeof options.openSpanGraceMs === 'number' && options.openSpanGraceMs >= 0), 'openSpanGraceMs', 'a number ≥ 0', options.openSpanGraceMs);
+  check(
+    delays === undefined ||
+      (typeof delays === 'object' &&
+        delays !== null &&
+        [delays.initial, delays.max].every((v) => v === undefined || (typeof v === 'number' && v >= 0))),
+    'retryDelayMs',
+    '{ initial?, max? } with numbers ≥ 0',
+    delays,
+  );
+  check(
+    options.spool === undefined ||
+      options.spool === false ||
+      (typeof options.spool === 'string' && options.spool !== ''),
+    'spool',
+    'a file path or false',
+    options.spool,
+  );
+  check(
+    options.openSpanGraceMs === undefined ||
+      (typeof options.openSpanGraceMs === 'number' && options.openSpanGraceMs >= 0),
+    'openSpanGraceMs',
+    'a number ≥ 0',
+    options.openSpanGraceMs,
+  );
 
   const experimentId = options.experimentId ?? process.env.MLFLOW_EXPERIMENT_ID;
   const experimentName = options.experimentName ?? process.env.MLFLOW_EXPERIMENT_NAME;
   const specs = options.destination ?? destinationFromEnv();
-  const list = specs === undefined ? [process.env.AUTOLOG_STORE ?? 'sqlite://'] : Array.isArray(specs) ? specs : [specs];
-  if (!list.length) throw new AutologError('INVALID_DESTINATION', 'init option "destination" is an empty array; give at least one destination.');
+  const list =
+    specs === undefined ? [process.env.AUTOLOG_STORE ?? 'sqlite://'] : Array.isArray(specs) ? specs : [specs];
+  if (!list.length)
+    throw new AutologError(
+      'INVALID_DESTINATION',
+      'init option "destination" is an empty array; give at least one destination.',
+    );
   const destinations = list.map((spec) => resolveDestination(spec, { experimentId, experimentName }));
   const spool = spoolFor(options.spool, maxSpoolBytes);
   const store = destinations.find((d): d is LocalStore => d instanceof LocalStore);
@@ -153,7 +239,10 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
   });
   if (previous) void previous.shutdown(5_000);
   installExitHooks();
-  if (!options.silent) diag.info(`tracing to ${destinations.map(describeDestination).join(', ')} (experiment ${resolvedExperiment})`);
+  if (!options.silent)
+    diag.info(
+      `tracing to ${destinations.map(describeDestination).join(', ')} (experiment ${resolvedExperiment})`,
+    );
   return { destinations, experimentId: resolvedExperiment };
 }
 
@@ -163,8 +252,13 @@ export function ensurePipeline(): ExportPipeline {
   try {
     init();
   } catch (err) {
-    diag.error(`tracing is not configured correctly, traces go to memory only: ${err instanceof Error ? err.message : String(err)}`);
-    runtime.pipeline = new ExportPipeline([resolveDestination('memory', {})], { ...DEFAULT_PIPELINE_OPTIONS, experimentId: '0' });
+    diag.error(
+      `tracing is not configured correctly, traces go to memory only: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    runtime.pipeline = new ExportPipeline([resolveDestination('memory', {})], {
+      ...DEFAULT_PIPELINE_OPTIONS,
+      experimentId: '0',
+    });
   }
   return runtime.pipeline!;
 }
@@ -281,7 +375,8 @@ const spools = new Map<string, SpoolFile>();
 /** The spool file for the option / `AUTOLOG_SPOOL` (one instance per path in the process). */
 function spoolFor(option: string | false | undefined, maxBytes: number | undefined): SpoolFile | undefined {
   const env = process.env.AUTOLOG_SPOOL;
-  if (option === false || (option === undefined && env && /^(off|false|0|no|none)$/i.test(env.trim()))) return undefined;
+  if (option === false || (option === undefined && env && /^(off|false|0|no|none)$/i.test(env.trim())))
+    return undefined;
   const path = resolve(option ?? (env || join('.autolog', 'spool.db')));
   let spool = spools.get(path);
   if (!spool) spools.set(path, (spool = new SpoolFile(path, { maxBytes: maxBytes ?? 256 * 1024 * 1024 })));

@@ -1,9 +1,9 @@
 import { nowNs } from './clock.js';
+import { diag } from './diag.js';
 import { toJsonSafe } from './serialize.js';
 import { settings } from './settings.js';
 import type { TraceBuffer } from './trace-buffer.js';
 import type { SpanData, SpanEvent, SpanStatus, SpanStatusCode, SpanTypeName } from './types.js';
-import { diag } from './diag.js';
 
 export interface EndSpanOptions {
   outputs?: unknown;
@@ -110,7 +110,11 @@ export class LiveSpan {
 
   addEvent(name: string, attributes: Record<string, unknown> = {}, timeNs?: number): this {
     if (this.endTimeNs !== null) return this;
-    const event: SpanEvent = { name, timeNs: timeNs ?? nowNs(), attributes: snapshot(attributes) as Record<string, unknown> };
+    const event: SpanEvent = {
+      name,
+      timeNs: timeNs ?? nowNs(),
+      attributes: snapshot(attributes) as Record<string, unknown>,
+    };
     (this.events ??= []).push(event);
     return this;
   }
@@ -138,7 +142,11 @@ export class LiveSpan {
   /** Ends the span once; later calls are ignored. */
   end(options?: EndSpanOptions): void {
     if (this.endTimeNs !== null) {
-      diag.once('debug', `end-twice:${this.spanId}`, `span "${this.name}" ended more than once; later end() ignored`);
+      diag.once(
+        'debug',
+        `end-twice:${this.spanId}`,
+        `span "${this.name}" ended more than once; later end() ignored`,
+      );
       return;
     }
     if (options) {
@@ -172,7 +180,6 @@ export class LiveSpan {
     if (this.outputs !== undefined) data.outputs = this.outputs;
     return data;
   }
-
 }
 
 /** Stands in for a span that is not recorded (sampled out, or tracing disabled); every method is a no-op. */
@@ -207,11 +214,18 @@ export function describeException(error: unknown): { type: string; message: stri
   try {
     if (error instanceof Error) {
       const type = error.name && error.name !== 'Error' ? error.name : error.constructor?.name || 'Error';
-      return { type, message: String(error.message ?? ''), stack: typeof error.stack === 'string' ? error.stack : undefined };
+      return {
+        type,
+        message: String(error.message ?? ''),
+        stack: typeof error.stack === 'string' ? error.stack : undefined,
+      };
     }
     if (error && typeof error === 'object') {
       const e = error as { name?: unknown; message?: unknown };
-      return { type: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : String(toJsonSafe(error)) };
+      return {
+        type: typeof e.name === 'string' ? e.name : 'Error',
+        message: typeof e.message === 'string' ? e.message : String(toJsonSafe(error)),
+      };
     }
     return { type: typeof error, message: String(error) };
   } catch {

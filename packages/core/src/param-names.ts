@@ -26,7 +26,10 @@ function parse(fn: Function): ParamInfo {
   } catch {
     return { names: [], restIndex: -1 };
   }
-  source = source.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').trimStart();
+  source = source
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/[^\n]*/g, ' ')
+    .trimStart();
   const arrow = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
   if (arrow) return { names: [arrow[1]], restIndex: -1 };
   const open = source.indexOf('(');
@@ -86,7 +89,7 @@ function topLevelIndexOf(text: string, char: string): number {
     const c = text[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === char && depth === 0 && text[i + 1] !== '>' ) return i;
+    else if (c === char && depth === 0 && text[i + 1] !== '>') return i;
   }
   return -1;
 }

@@ -1,5 +1,5 @@
-import { diag, describeError } from './diag.js';
-import { DestinationWorker, type DestinationStats, type WorkerOptions } from './destination-worker.js';
+import { type DestinationStats, DestinationWorker, type WorkerOptions } from './destination-worker.js';
+import { describeError, diag } from './diag.js';
 import type { TraceBuffer } from './trace-buffer.js';
 import { buildTraceRecord } from './trace-record.js';
 import type { Destination, TraceRecord } from './types.js';
@@ -98,7 +98,10 @@ export class ExportPipeline {
     });
     const done = await Promise.race([all, timeout]);
     if (timer) clearTimeout(timer);
-    if (!done) diag.warn(`flush timed out after ${timeoutMs} ms; ${this.stats().reduce((n, s) => n + s.pending, 0)} trace(s) still pending`);
+    if (!done)
+      diag.warn(
+        `flush timed out after ${timeoutMs} ms; ${this.stats().reduce((n, s) => n + s.pending, 0)} trace(s) still pending`,
+      );
     return done;
   }
 

@@ -1,14 +1,17 @@
-import { diag, describeError } from './diag.js';
+import { describeError, diag } from './diag.js';
 import type { RedactHook } from './settings.js';
 import type { SpanData } from './types.js';
 
-const SECRET_KEY = /^(authorization|proxy-authorization|api[-_]?key|x-api-key|openai[-_]?api[-_]?key|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|bearer|cookie|set-cookie)$/i;
-const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,}|dapi[0-9a-f]{32}|(?:pk|sk)-lf-[A-Za-z0-9-]{8,})/g;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|api[-_]?key|x-api-key|openai[-_]?api[-_]?key|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|bearer|cookie|set-cookie)$/i;
+const SECRET_VALUE =
+  /\b(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,}|dapi[0-9a-f]{32}|(?:pk|sk)-lf-[A-Za-z0-9-]{8,})/g;
 export const REDACTED = '[REDACTED]';
 
 /** Replaces secret-looking keys' values and secret-looking substrings (API keys, bearer tokens). */
 export function scrubSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return SECRET_VALUE.test(value) ? value.replace(SECRET_VALUE, REDACTED) : value;
+  if (typeof value === 'string')
+    return SECRET_VALUE.test(value) ? value.replace(SECRET_VALUE, REDACTED) : value;
   if (value === null || typeof value !== 'object' || depth > 64) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -47,6 +50,12 @@ export function redactSpan(span: SpanData, scrub: boolean, hook: RedactHook | un
     return result ?? out;
   } catch (err) {
     diag.once('error', 'redact-hook', `redact hook threw (${describeError(err)}); span content dropped`);
-    return { ...out, inputs: '[redaction failed]', outputs: '[redaction failed]', attributes: { 'mlflow.spanType': out.attributes['mlflow.spanType'] }, events: [] };
+    return {
+      ...out,
+      inputs: '[redaction failed]',
+      outputs: '[redaction failed]',
+      attributes: { 'mlflow.spanType': out.attributes['mlflow.spanType'] },
+      events: [],
+    };
   }
 }

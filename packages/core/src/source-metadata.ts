@@ -50,7 +50,9 @@ function gitMetadata(cwd: string): Record<string, string> {
     const refFile = join(gitDir, ref);
     if (existsSync(refFile)) commit = readFileSync(refFile, 'utf8').trim();
     else if (existsSync(join(gitDir, 'packed-refs'))) {
-      const line = readFileSync(join(gitDir, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+      const line = readFileSync(join(gitDir, 'packed-refs'), 'utf8')
+        .split('\n')
+        .find((l) => l.endsWith(` ${ref}`));
       commit = line?.split(' ')[0];
     }
   } else commit = head;

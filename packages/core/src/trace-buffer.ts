@@ -65,7 +65,12 @@ export class TraceBuffer {
   /**
    * `traceId` differs from `tr-<otelTraceId>` when several Autolog traces start inside one
    * OpenTelemetry trace of the app. `recording: false` makes a stand-in that is never registered nor exported. */
-  constructor(otelTraceId: string, graceMs: number, recording = true, traceId = toMlflowTraceId(otelTraceId)) {
+  constructor(
+    otelTraceId: string,
+    graceMs: number,
+    recording = true,
+    traceId = toMlflowTraceId(otelTraceId),
+  ) {
     this.otelTraceId = otelTraceId;
     this.traceId = traceId;
     this.graceMs = graceMs;
@@ -75,7 +80,11 @@ export class TraceBuffer {
 
   addSpan(span: LiveSpan): void {
     if (this.finished) {
-      diag.once('warn', `late-span:${this.traceId}`, `span "${span.name}" started after trace ${this.traceId} was exported; it is not recorded`);
+      diag.once(
+        'warn',
+        `late-span:${this.traceId}`,
+        `span "${span.name}" started after trace ${this.traceId} was exported; it is not recorded`,
+      );
       return;
     }
     if (!this.root) this.root = span;
@@ -84,7 +93,8 @@ export class TraceBuffer {
   }
 
   findSpan(spanId: string): LiveSpan | undefined {
-    for (let i = this.spans.length - 1; i >= 0; i--) if (this.spans[i].spanId === spanId) return this.spans[i];
+    for (let i = this.spans.length - 1; i >= 0; i--)
+      if (this.spans[i].spanId === spanId) return this.spans[i];
     return undefined;
   }
 

@@ -19,7 +19,11 @@ export function buildTraceRecord(buffer: TraceBuffer, experimentId: string): Tra
   const root = spans[0];
   const usage = sumOverTrace(spans, TOKEN_USAGE_KEY, addUsage);
   const cost = sumOverTrace(spans, COST_KEY, addCost);
-  const traceMetadata: Record<string, string> = { ...sourceMetadata(), 'mlflow.trace_schema.version': '3', ...buffer.metadata };
+  const traceMetadata: Record<string, string> = {
+    ...sourceMetadata(),
+    'mlflow.trace_schema.version': '3',
+    ...buffer.metadata,
+  };
   if (usage) traceMetadata['mlflow.trace.tokenUsage'] = JSON.stringify(usage);
   if (cost) traceMetadata['mlflow.trace.cost'] = JSON.stringify(cost);
   const startMs = root.startTimeNs / 1e6;
@@ -54,7 +58,11 @@ export function preview(value: unknown): string | undefined {
  * Sums an attribute over the trace, counting a span only when no ancestor carries the same
  * attribute (a LangChain model span and the provider span beneath it are one call, not two).
  */
-function sumOverTrace<T>(spans: SpanData[], key: string, add: (acc: T | undefined, value: unknown) => T | undefined): T | undefined {
+function sumOverTrace<T>(
+  spans: SpanData[],
+  key: string,
+  add: (acc: T | undefined, value: unknown) => T | undefined,
+): T | undefined {
   let withKey: Set<string> | undefined;
   for (const span of spans) if (span.attributes[key] !== undefined) (withKey ??= new Set()).add(span.spanId);
   if (!withKey) return undefined;
@@ -87,7 +95,8 @@ function addUsage(acc: TokenUsage | undefined, value: unknown): TokenUsage | und
   const next: TokenUsage = {
     input_tokens: (acc?.input_tokens ?? 0) + input,
     output_tokens: (acc?.output_tokens ?? 0) + output,
-    total_tokens: (acc?.total_tokens ?? 0) + (u.total_tokens !== undefined ? num(u.total_tokens) : input + output),
+    total_tokens:
+      (acc?.total_tokens ?? 0) + (u.total_tokens !== undefined ? num(u.total_tokens) : input + output),
   };
   const cached = (acc?.cache_read_input_tokens ?? 0) + num(u.cache_read_input_tokens);
   if (cached) next.cache_read_input_tokens = cached;

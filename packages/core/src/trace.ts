@@ -19,7 +19,11 @@ export class Trace implements TraceRecord {
 
   /** Spans with this name. */
   searchSpans(filter: { name?: string; spanType?: string }): SpanData[] {
-    return this.data.spans.filter((s) => (filter.name === undefined || s.name === filter.name) && (filter.spanType === undefined || s.spanType === filter.spanType));
+    return this.data.spans.filter(
+      (s) =>
+        (filter.name === undefined || s.name === filter.name) &&
+        (filter.spanType === undefined || s.spanType === filter.spanType),
+    );
   }
 
   toJSON(): Record<string, unknown> {
@@ -67,6 +71,10 @@ function spanToMlflowJson(span: SpanData): Record<string, unknown> {
     end_time_unix_nano: span.endTimeNs === null ? null : String(span.endTimeNs),
     attributes,
     status: { code: `STATUS_CODE_${span.status.code}`, message: span.status.message ?? '' },
-    events: span.events.map((e) => ({ name: e.name, time_unix_nano: String(e.timeNs), attributes: e.attributes })),
+    events: span.events.map((e) => ({
+      name: e.name,
+      time_unix_nano: String(e.timeNs),
+      attributes: e.attributes,
+    })),
   };
 }

@@ -1,4 +1,4 @@
-import { currentFrame, activeOtelParent, type Frame } from './context.js';
+import { activeOtelParent, currentFrame, type Frame } from './context.js';
 import { newOtelTraceId, newSpanId, toMlflowTraceId } from './ids.js';
 import { LiveSpan, NonRecordingSpan } from './live-span.js';
 import { currentParent } from './plugin/parent-resolver.js';
@@ -23,12 +23,20 @@ const MAX_JOINED = 10_000;
 function rememberJoined(otelTraceId: string): void {
   if (joinedOtelTraces.has(otelTraceId)) return;
   joinedOtelTraces.add(otelTraceId);
-  if (joinedOtelTraces.size > MAX_JOINED) joinedOtelTraces.delete(joinedOtelTraces.values().next().value as string);
+  if (joinedOtelTraces.size > MAX_JOINED)
+    joinedOtelTraces.delete(joinedOtelTraces.values().next().value as string);
 }
 
 const NOOP_BUFFER = new TraceBuffer('00000000000000000000000000000000', -1, false);
 /** The span handed out when nothing is recorded; safe to use and end any number of times. */
-export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(NOOP_BUFFER, '0000000000000000', null, 'noop', SpanType.UNKNOWN, 0);
+export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(
+  NOOP_BUFFER,
+  '0000000000000000',
+  null,
+  'noop',
+  SpanType.UNKNOWN,
+  0,
+);
 
 /**
  * Starts a span: a child of `parent` (or of the current span), or the root of a new trace.
@@ -40,7 +48,14 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
   const spanType = options.spanType ?? SpanType.UNKNOWN;
   let span: LiveSpan;
   if (parent && !parent.buffer.finished) {
-    span = new LiveSpan(parent.buffer, newSpanId(), parent.spanId, options.name, spanType, options.startTimeNs);
+    span = new LiveSpan(
+      parent.buffer,
+      newSpanId(),
+      parent.spanId,
+      options.name,
+      spanType,
+      options.startTimeNs,
+    );
   } else if (parent && !parent.isRecording) {
     return NOOP_SPAN;
   } else {

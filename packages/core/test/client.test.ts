@@ -6,11 +6,33 @@ describe('TracingClient', () => {
   it('builds a trace by explicit ids, with tags and metadata on the trace', async () => {
     const t = memoryTracing();
     const client = new TracingClient();
-    const root = client.startTrace({ name: 'rag', inputs: { question: 'q?' }, spanType: SpanType.CHAIN, tags: { env: 'dev' }, metadata: { 'mlflow.trace.user': 'u' } });
-    const retriever = client.startSpan({ name: 'retrieve', traceId: root.traceId, parentId: root.spanId, spanType: SpanType.RETRIEVER, inputs: { query: 'q?' } });
+    const root = client.startTrace({
+      name: 'rag',
+      inputs: { question: 'q?' },
+      spanType: SpanType.CHAIN,
+      tags: { env: 'dev' },
+      metadata: { 'mlflow.trace.user': 'u' },
+    });
+    const retriever = client.startSpan({
+      name: 'retrieve',
+      traceId: root.traceId,
+      parentId: root.spanId,
+      spanType: SpanType.RETRIEVER,
+      inputs: { query: 'q?' },
+    });
     client.endSpan({ traceId: root.traceId, spanId: retriever.spanId, outputs: [{ page_content: 'doc' }] });
-    const llm = client.startSpan({ name: 'llm', traceId: root.traceId, parentId: root.spanId, spanType: SpanType.LLM });
-    client.endSpan({ traceId: root.traceId, spanId: llm.spanId, outputs: 'a!', attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 3, output_tokens: 2, total_tokens: 5 } } });
+    const llm = client.startSpan({
+      name: 'llm',
+      traceId: root.traceId,
+      parentId: root.spanId,
+      spanType: SpanType.LLM,
+    });
+    client.endSpan({
+      traceId: root.traceId,
+      spanId: llm.spanId,
+      outputs: 'a!',
+      attributes: { 'mlflow.chat.tokenUsage': { input_tokens: 3, output_tokens: 2, total_tokens: 5 } },
+    });
     client.endTrace({ traceId: root.traceId, outputs: 'a!' });
     const [record] = await t.traces();
     expect(tree(record)).toEqual({ rag: null, retrieve: 'rag', llm: 'rag' });
@@ -24,18 +46,28 @@ describe('TracingClient', () => {
     const t = memoryTracing();
     const client = new TracingClient();
     const roots = Array.from({ length: 50 }, (_, i) => client.startTrace({ name: `trace-${i}` }));
-    const children = roots.map((root, i) => client.startSpan({ name: `child-${i}`, traceId: root.traceId, parentId: root.spanId }));
-    const grandchildren = children.map((child, i) => client.startSpan({ name: `grandchild-${i}`, traceId: roots[i].traceId, parentId: child.spanId }));
+    const children = roots.map((root, i) =>
+      client.startSpan({ name: `child-${i}`, traceId: root.traceId, parentId: root.spanId }),
+    );
+    const grandchildren = children.map((child, i) =>
+      client.startSpan({ name: `grandchild-${i}`, traceId: roots[i].traceId, parentId: child.spanId }),
+    );
     // End the root first, then the child, then the grandchild: the trace is exported once all have ended.
-    roots.forEach((root) => client.endTrace({ traceId: root.traceId }));
+    for (const root of roots) client.endTrace({ traceId: root.traceId });
     expect(await t.traces()).toHaveLength(0);
-    children.forEach((child, i) => client.endSpan({ traceId: roots[i].traceId, spanId: child.spanId }));
-    grandchildren.reverse().forEach((g) => client.endSpan({ traceId: g.traceId, spanId: g.spanId }));
+    children.forEach((child, i) => {
+      client.endSpan({ traceId: roots[i].traceId, spanId: child.spanId });
+    });
+    for (const g of grandchildren.reverse()) client.endSpan({ traceId: g.traceId, spanId: g.spanId });
     const traces = await t.traces();
     expect(traces).toHaveLength(50);
     for (const record of traces) {
       const i = record.data.spans[0].name.split('-')[1];
-      expect(tree(record)).toEqual({ [`trace-${i}`]: null, [`child-${i}`]: `trace-${i}`, [`grandchild-${i}`]: `child-${i}` });
+      expect(tree(record)).toEqual({
+        [`trace-${i}`]: null,
+        [`child-${i}`]: `trace-${i}`,
+        [`grandchild-${i}`]: `child-${i}`,
+      });
       expect(record.data.spans.every((s) => s.status.code === 'OK')).toBe(true);
     }
   });
@@ -43,20 +75,36 @@ describe('TracingClient', () => {
   it('lets a fluent span have client-API children', async () => {
     const t = memoryTracing();
     const client = new TracingClient();
-    await trace(async () => {
-      await withSpan((span) => {
-        const child = client.startSpan({ name: 'client-child', traceId: span.traceId, parentId: span.spanId });
-        client.endSpan({ traceId: child.traceId, spanId: child.spanId, outputs: 1 });
-      }, { name: 'fluent-inner' });
-    }, { name: 'fluent-root' })();
+    await trace(
+      async () => {
+        await withSpan(
+          (span) => {
+            const child = client.startSpan({
+              name: 'client-child',
+              traceId: span.traceId,
+              parentId: span.spanId,
+            });
+            client.endSpan({ traceId: child.traceId, spanId: child.spanId, outputs: 1 });
+          },
+          { name: 'fluent-inner' },
+        );
+      },
+      { name: 'fluent-root' },
+    )();
     const [record] = await t.traces();
-    expect(tree(record)).toEqual({ 'fluent-root': null, 'fluent-inner': 'fluent-root', 'client-child': 'fluent-inner' });
+    expect(tree(record)).toEqual({
+      'fluent-root': null,
+      'fluent-inner': 'fluent-root',
+      'client-child': 'fluent-inner',
+    });
   });
 
   it("takes nothing from the caller's context when adding spans by id (no metadata leaks between traces)", async () => {
     const t = memoryTracing();
     const client = new TracingClient();
-    const root = tracingContext({ metadata: { 'mlflow.trace.user': 'alice' } }, () => client.startTrace({ name: 'alice-run' }));
+    const root = tracingContext({ metadata: { 'mlflow.trace.user': 'alice' } }, () =>
+      client.startTrace({ name: 'alice-run' }),
+    );
     tracingContext({ metadata: { 'mlflow.trace.user': 'bob' } }, () => {
       const poll = client.startSpan({ name: 'poll', traceId: root.traceId, parentId: root.spanId });
       client.endSpan({ traceId: root.traceId, spanId: poll.spanId });
@@ -80,7 +128,11 @@ describe('TracingClient', () => {
     expect(() => client.endSpan({ traceId: 'tr-missing', spanId: 'x' })).not.toThrow();
     expect(() => client.endTrace({ traceId: 'tr-missing' })).not.toThrow();
     const root = client.startTrace({ name: 'r' });
-    const child = client.startSpan({ name: 'bad-parent', traceId: root.traceId, parentId: 'ffffffffffffffff' });
+    const child = client.startSpan({
+      name: 'bad-parent',
+      traceId: root.traceId,
+      parentId: 'ffffffffffffffff',
+    });
     child.end();
     root.end();
     const [record] = await t.traces();

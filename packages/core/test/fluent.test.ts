@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
-  SpanType,
   getCurrentActiveSpan,
   getLastActiveTraceId,
+  SpanType,
   startSpan,
   trace,
   tracingContext,
@@ -31,21 +31,33 @@ describe('trace()', () => {
 
   it('nests spans across await, Promise.all and timers', async () => {
     const t = memoryTracing();
-    const leaf = trace(async (n: number) => {
-      await new Promise((r) => setTimeout(r, 2 + n));
-      return n;
-    }, { name: 'leaf' });
+    const leaf = trace(
+      async (n: number) => {
+        await new Promise((r) => setTimeout(r, 2 + n));
+        return n;
+      },
+      { name: 'leaf' },
+    );
     const mid = trace(async () => (await Promise.all([leaf(1), leaf(2)])).length, { name: 'mid' });
-    const root = trace(async () => {
-      await tick();
-      await mid();
-      await new Promise<void>((resolve) => setTimeout(() => void withSpan(() => resolve(), { name: 'in-timer' }), 1));
-      return 'done';
-    }, { name: 'root' });
+    const root = trace(
+      async () => {
+        await tick();
+        await mid();
+        await new Promise<void>((resolve) =>
+          setTimeout(() => void withSpan(() => resolve(), { name: 'in-timer' }), 1),
+        );
+        return 'done';
+      },
+      { name: 'root' },
+    );
     await root();
     const [record] = await t.traces();
     expect(record.data.spans).toHaveLength(5);
-    expect(record.data.spans.filter((s) => s.name === 'leaf').every((s) => s.parentId === spanNamed(record, 'mid').spanId)).toBe(true);
+    expect(
+      record.data.spans
+        .filter((s) => s.name === 'leaf')
+        .every((s) => s.parentId === spanNamed(record, 'mid').spanId),
+    ).toBe(true);
     expect(tree(record)).toMatchObject({ root: null, mid: 'root', 'in-timer': 'root' });
   });
 
@@ -53,11 +65,14 @@ describe('trace()', () => {
     const t = memoryTracing();
     const emitter = new EventEmitter();
     const done = new Promise<void>((resolve) => {
-      void withSpan(() => {
-        emitter.on('data', () => withSpan(() => resolve(), { name: 'on-data' }));
-        setTimeout(() => emitter.emit('data'), 1);
-        return new Promise((r) => setTimeout(r, 5));
-      }, { name: 'listener-root' });
+      void withSpan(
+        () => {
+          emitter.on('data', () => withSpan(() => resolve(), { name: 'on-data' }));
+          setTimeout(() => emitter.emit('data'), 1);
+          return new Promise((r) => setTimeout(r, 5));
+        },
+        { name: 'listener-root' },
+      );
     });
     await done;
     await new Promise((r) => setTimeout(r, 10));
@@ -67,15 +82,21 @@ describe('trace()', () => {
 
   it('puts each of 1,000 concurrent requests in its own trace', async () => {
     const t = memoryTracing();
-    const step = trace(async (id: number, part: string) => {
-      await new Promise((r) => setTimeout(r, Math.random() * 3));
-      return `${id}-${part}`;
-    }, { name: 'step' });
-    const handle = trace(async (id: number) => {
-      await step(id, 'a');
-      await Promise.all([step(id, 'b'), step(id, 'c')]);
-      return id;
-    }, { name: 'request' });
+    const step = trace(
+      async (id: number, part: string) => {
+        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        return `${id}-${part}`;
+      },
+      { name: 'step' },
+    );
+    const handle = trace(
+      async (id: number) => {
+        await step(id, 'a');
+        await Promise.all([step(id, 'b'), step(id, 'c')]);
+        return id;
+      },
+      { name: 'request' },
+    );
     await Promise.all(Array.from({ length: 1000 }, (_, i) => handle(i)));
     const traces = await t.traces();
     expect(traces).toHaveLength(1000);
@@ -98,12 +119,18 @@ describe('trace()', () => {
       name = 'RateLimited';
     }
     const original = new RateLimited('slow down');
-    const failing = trace(async () => {
-      throw original;
-    }, { name: 'failing' });
-    const syncFailing = trace(() => {
-      throw original;
-    }, { name: 'sync-failing' });
+    const failing = trace(
+      async () => {
+        throw original;
+      },
+      { name: 'failing' },
+    );
+    const syncFailing = trace(
+      () => {
+        throw original;
+      },
+      { name: 'sync-failing' },
+    );
     await expect(failing()).rejects.toBe(original);
     expect(() => syncFailing()).toThrow(original);
     const traces = await t.traces();
@@ -153,18 +180,25 @@ describe('trace()', () => {
     const [record] = await t.traces();
     const span = spanNamed(record, 'numbers');
     expect(span.outputs).toEqual([0, 10, 20]);
-    expect(record.data.spans.filter((s) => s.name === 'produce').every((s) => s.parentId === span.spanId)).toBe(true);
-    expect(span.endTimeNs).toBeGreaterThanOrEqual(Math.max(...record.data.spans.map((s) => s.endTimeNs ?? 0)));
+    expect(
+      record.data.spans.filter((s) => s.name === 'produce').every((s) => s.parentId === span.spanId),
+    ).toBe(true);
+    expect(span.endTimeNs).toBeGreaterThanOrEqual(
+      Math.max(...record.data.spans.map((s) => s.endTimeNs ?? 0)),
+    );
   });
 
   it('ends an async generator span once on early break and records what was yielded', async () => {
     const t = memoryTracing();
-    const stream = trace(async function* tokens() {
-      yield 'a';
-      await tick();
-      yield 'b';
-      yield 'c';
-    }, { spanType: SpanType.LLM });
+    const stream = trace(
+      async function* tokens() {
+        yield 'a';
+        await tick();
+        yield 'b';
+        yield 'c';
+      },
+      { spanType: SpanType.LLM },
+    );
     const seen: string[] = [];
     for await (const token of stream()) {
       seen.push(token);
@@ -203,7 +237,12 @@ describe('trace()', () => {
       };`);
     expect(await new (Agent(trace))().run('x')).toBe('answer:x');
     const [record] = await t.traces();
-    expect(record.data.spans[0]).toMatchObject({ name: 'run', spanType: 'AGENT', inputs: { task: 'x' }, outputs: 'answer:x' });
+    expect(record.data.spans[0]).toMatchObject({
+      name: 'run',
+      spanType: 'AGENT',
+      inputs: { task: 'x' },
+      outputs: 'answer:x',
+    });
   });
 
   it('works as a legacy (experimentalDecorators) method decorator', async () => {
@@ -214,10 +253,19 @@ describe('trace()', () => {
       }
     }
     const descriptor = Object.getOwnPropertyDescriptor(Tool.prototype, 'double')!;
-    Object.defineProperty(Tool.prototype, 'double', trace({ spanType: SpanType.TOOL })(descriptor.value, 'double', descriptor));
+    Object.defineProperty(
+      Tool.prototype,
+      'double',
+      trace({ spanType: SpanType.TOOL })(descriptor.value, 'double', descriptor),
+    );
     expect(new Tool().double(4)).toBe(8);
     const [record] = await t.traces();
-    expect(record.data.spans[0]).toMatchObject({ name: 'double', spanType: 'TOOL', inputs: { n: 4 }, outputs: 8 });
+    expect(record.data.spans[0]).toMatchObject({
+      name: 'double',
+      spanType: 'TOOL',
+      inputs: { n: 4 },
+      outputs: 8,
+    });
   });
 
   it('allows free-form span types such as CLASSIFIER and MEMORY', async () => {
@@ -242,14 +290,20 @@ describe('trace()', () => {
 describe('withSpan() and startSpan()', () => {
   it('records the block result as outputs unless set explicitly', async () => {
     const t = memoryTracing();
-    await withSpan(async (span) => {
-      span.setInputs({ q: 1 });
-      withSpan(() => 42, { name: 'implicit' });
-      withSpan((s) => {
-        s.setOutputs('explicit');
-        return 'ignored';
-      }, { name: 'explicit' });
-    }, { name: 'outer', spanType: SpanType.CHAIN });
+    await withSpan(
+      async (span) => {
+        span.setInputs({ q: 1 });
+        withSpan(() => 42, { name: 'implicit' });
+        withSpan(
+          (s) => {
+            s.setOutputs('explicit');
+            return 'ignored';
+          },
+          { name: 'explicit' },
+        );
+      },
+      { name: 'outer', spanType: SpanType.CHAIN },
+    );
     const [record] = await t.traces();
     expect(spanNamed(record, 'implicit').outputs).toBe(42);
     expect(spanNamed(record, 'explicit').outputs).toBe('explicit');
@@ -258,14 +312,17 @@ describe('withSpan() and startSpan()', () => {
 
   it('starts manual spans under the current span, under an explicit parent, or as a new trace', async () => {
     const t = memoryTracing();
-    await withSpan(async () => {
-      const manual = startSpan({ name: 'manual', inputs: { a: 1 } });
-      expect(getCurrentActiveSpan()?.name).toBe('outer');
-      const child = startSpan({ name: 'manual-child', parent: manual });
-      child.end({ outputs: 'c' });
-      manual.end({ outputs: 'm', attributes: { k: 'v' } });
-      startSpan({ name: 'detached', parent: null }).end();
-    }, { name: 'outer' });
+    await withSpan(
+      async () => {
+        const manual = startSpan({ name: 'manual', inputs: { a: 1 } });
+        expect(getCurrentActiveSpan()?.name).toBe('outer');
+        const child = startSpan({ name: 'manual-child', parent: manual });
+        child.end({ outputs: 'c' });
+        manual.end({ outputs: 'm', attributes: { k: 'v' } });
+        startSpan({ name: 'detached', parent: null }).end();
+      },
+      { name: 'outer' },
+    );
     const traces = await t.traces();
     expect(traces).toHaveLength(2);
     const outer = traces.find((r) => r.data.spans.some((s) => s.name === 'outer'))!;
@@ -289,18 +346,25 @@ describe('withSpan() and startSpan()', () => {
 describe('trace metadata', () => {
   it('updateCurrentTrace sets tags, metadata, client request id, previews and state', async () => {
     const t = memoryTracing();
-    await withSpan(async () => {
-      updateCurrentTrace({
-        tags: { app_version: '2.1', priority: 3 },
-        metadata: { 'mlflow.trace.user': 'u-1', 'mlflow.trace.session': 's-1' },
-        clientRequestId: 'req-7',
-        requestPreview: 'custom request',
-        responsePreview: 'custom response',
-      });
-    }, { name: 'turn' });
+    await withSpan(
+      async () => {
+        updateCurrentTrace({
+          tags: { app_version: '2.1', priority: 3 },
+          metadata: { 'mlflow.trace.user': 'u-1', 'mlflow.trace.session': 's-1' },
+          clientRequestId: 'req-7',
+          requestPreview: 'custom request',
+          responsePreview: 'custom response',
+        });
+      },
+      { name: 'turn' },
+    );
     const [record] = await t.traces();
     expect(record.info.tags).toMatchObject({ app_version: '2.1', priority: '3', 'mlflow.traceName': 'turn' });
-    expect(record.info.traceMetadata).toMatchObject({ 'mlflow.trace.user': 'u-1', 'mlflow.trace.session': 's-1', 'mlflow.trace_schema.version': '3' });
+    expect(record.info.traceMetadata).toMatchObject({
+      'mlflow.trace.user': 'u-1',
+      'mlflow.trace.session': 's-1',
+      'mlflow.trace_schema.version': '3',
+    });
     expect(record.info.clientRequestId).toBe('req-7');
     expect(record.info.requestPreview).toBe('custom request');
     expect(record.info.responsePreview).toBe('custom response');
@@ -317,7 +381,13 @@ describe('trace metadata', () => {
     });
     await work();
     const traces = await t.traces();
-    expect(traces.map((r) => [r.info.traceMetadata['mlflow.trace.user'], r.info.traceMetadata['mlflow.trace.session'], r.info.tags.env])).toEqual([
+    expect(
+      traces.map((r) => [
+        r.info.traceMetadata['mlflow.trace.user'],
+        r.info.traceMetadata['mlflow.trace.session'],
+        r.info.tags.env,
+      ]),
+    ).toEqual([
       ['alice', undefined, 'prod'],
       ['alice', 'sess-9', 'prod'],
       [undefined, undefined, undefined],

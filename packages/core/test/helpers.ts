@@ -1,4 +1,4 @@
-import { flushTraces, init, MemoryDestination, type TraceRecord, type SpanData } from '../src/index.js';
+import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '../src/index.js';
 
 /** Sets tracing to a fresh in-memory destination; `traces()` flushes and returns what was exported. */
 export function memoryTracing(options: Parameters<typeof init>[0] = {}) {
@@ -22,7 +22,9 @@ export function spanNamed(trace: TraceRecord, name: string): SpanData {
 /** Parent name of each span, e.g. `{ child: 'root', root: null }`. */
 export function tree(trace: TraceRecord): Record<string, string | null> {
   const byId = new Map(trace.data.spans.map((s) => [s.spanId, s.name]));
-  return Object.fromEntries(trace.data.spans.map((s) => [s.name, s.parentId ? (byId.get(s.parentId) ?? '?') : null]));
+  return Object.fromEntries(
+    trace.data.spans.map((s) => [s.name, s.parentId ? (byId.get(s.parentId) ?? '?') : null]),
+  );
 }
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -31,7 +33,11 @@ export const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 export async function compileWithDecorators(source: string): Promise<any> {
   const ts = (await import('typescript')).default;
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: false },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      experimentalDecorators: false,
+    },
   });
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');

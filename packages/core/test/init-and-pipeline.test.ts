@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AutologError,
-  LocalStore,
-  MemoryDestination,
+  type Destination,
   flushTraces,
   getExportStats,
   getTrace,
   init,
+  LocalStore,
+  MemoryDestination,
+  type TraceRecord,
   trace,
   withSpan,
-  type Destination,
-  type TraceRecord,
 } from '../src/index.js';
 import { memoryTracing, spanNamed } from './helpers.js';
 
@@ -50,11 +50,23 @@ describe('init() configuration errors', () => {
   });
 
   it('rejects bad option types with the option name and what it must be', () => {
-    expect(initError({ sampleRate: 2 })).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('"sampleRate" must be a number from 0 to 1') });
-    expect(initError({ captureContent: 'yes' as unknown as boolean })).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('captureContent') });
-    expect(initError({ maxQueueTraces: -1 })).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('positive integer') });
+    expect(initError({ sampleRate: 2 })).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('"sampleRate" must be a number from 0 to 1'),
+    });
+    expect(initError({ captureContent: 'yes' as unknown as boolean })).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('captureContent'),
+    });
+    expect(initError({ maxQueueTraces: -1 })).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('positive integer'),
+    });
     process.env.AUTOLOG_SAMPLE_RATE = 'lots';
-    expect(initError({ destination: 'memory' })).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('AUTOLOG_SAMPLE_RATE') });
+    expect(initError({ destination: 'memory' })).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('AUTOLOG_SAMPLE_RATE'),
+    });
   });
 
   it('names the store path when it is not writable', () => {
@@ -73,7 +85,6 @@ describe('init() configuration errors', () => {
     expect(err.code).toBe('EXPERIMENT_NOT_FOUND');
     expect(err.message).toContain('12345');
   });
-
 });
 
 describe('the local store as destination', () => {
@@ -81,15 +92,24 @@ describe('the local store as destination', () => {
     const path = join(tmp(), 'store', 'traces.db');
     const mem = new MemoryDestination();
     init({ silent: true, destination: [path, mem], experimentName: 'my-app' });
-    const llm = trace(async (prompt: string) => {
-      await withSpan((s) => s.setAttribute('mlflow.chat.tokenUsage', { input_tokens: 7, output_tokens: 3, total_tokens: 10 }), { name: 'usage' });
-      return `echo ${prompt}`;
-    }, { name: 'llm', spanType: 'CHAT_MODEL' });
+    const llm = trace(
+      async (prompt: string) => {
+        await withSpan(
+          (s) =>
+            s.setAttribute('mlflow.chat.tokenUsage', { input_tokens: 7, output_tokens: 3, total_tokens: 10 }),
+          { name: 'usage' },
+        );
+        return `echo ${prompt}`;
+      },
+      { name: 'llm', spanType: 'CHAT_MODEL' },
+    );
     await llm('hello');
     const id = mem.traces[0]?.info.traceId ?? (await flushTraces(), mem.traces[0].info.traceId);
     const fromStore = await getTrace(id);
     expect(fromStore).not.toBeNull();
-    expect(JSON.parse(JSON.stringify({ info: fromStore!.info, data: fromStore!.data }))).toEqual(JSON.parse(JSON.stringify(mem.traces[0])));
+    expect(JSON.parse(JSON.stringify({ info: fromStore!.info, data: fromStore!.data }))).toEqual(
+      JSON.parse(JSON.stringify(mem.traces[0])),
+    );
     expect(fromStore!.info.tokenUsage).toEqual({ input_tokens: 7, output_tokens: 3, total_tokens: 10 });
     const store = new LocalStore({ path });
     expect(store.getExperiment('my-app')?.experimentId).toBe(fromStore!.info.experimentId);
@@ -159,7 +179,12 @@ describe('export pipeline', () => {
     init({ silent: true, destination: broken });
     trace(() => 1, { name: 'lost' })();
     await flushTraces(5_000);
-    expect(getExportStats()[0]).toMatchObject({ destination: 'broken', exported: 0, dropped: 1, lastError: 'Error: 401 unauthorized' });
+    expect(getExportStats()[0]).toMatchObject({
+      destination: 'broken',
+      exported: 0,
+      dropped: 1,
+      lastError: 'Error: 401 unauthorized',
+    });
   });
 
   it('bounds the queue of a stalled destination and counts what it drops', async () => {
@@ -189,7 +214,9 @@ describe('export pipeline', () => {
     expect(b.traces[0].info.traceId).toBe(a.traces[0].info.traceId);
   });
 
-  it('keeps memory bounded and loses nothing when 20,000 traces finish without yielding', { timeout: 120_000 }, async () => {
+  it('keeps memory bounded and loses nothing when 20,000 traces finish without yielding', {
+    timeout: 120_000,
+  }, async () => {
     const path = join(tmp(), 'burst.db');
     init({ silent: true, destination: path });
     const work = trace((i: number) => i, { name: 'burst' });
@@ -219,26 +246,49 @@ describe('token usage and redaction', () => {
   it('sums token usage over the trace without counting nested usage twice', async () => {
     const t = memoryTracing();
     const usage = (i: number, o: number) => ({ input_tokens: i, output_tokens: o, total_tokens: i + o });
-    await withSpan(async () => {
-      await withSpan(async (langchainModel) => {
-        langchainModel.setAttribute('mlflow.chat.tokenUsage', usage(10, 5));
-        // The provider call underneath reports the same usage: it must not be counted again.
-        withSpan((provider) => provider.setAttribute('mlflow.chat.tokenUsage', usage(10, 5)), { name: 'openai' });
-      }, { name: 'ChatOpenAI' });
-      withSpan((other) => other.setAttribute('mlflow.chat.tokenUsage', { ...usage(1, 1), cache_read_input_tokens: 1 }), { name: 'second-call' });
-    }, { name: 'agent' });
+    await withSpan(
+      async () => {
+        await withSpan(
+          async (langchainModel) => {
+            langchainModel.setAttribute('mlflow.chat.tokenUsage', usage(10, 5));
+            // The provider call underneath reports the same usage: it must not be counted again.
+            withSpan((provider) => provider.setAttribute('mlflow.chat.tokenUsage', usage(10, 5)), {
+              name: 'openai',
+            });
+          },
+          { name: 'ChatOpenAI' },
+        );
+        withSpan(
+          (other) =>
+            other.setAttribute('mlflow.chat.tokenUsage', { ...usage(1, 1), cache_read_input_tokens: 1 }),
+          { name: 'second-call' },
+        );
+      },
+      { name: 'agent' },
+    );
     const [record] = await t.traces();
-    expect(record.info.tokenUsage).toEqual({ input_tokens: 11, output_tokens: 6, total_tokens: 17, cache_read_input_tokens: 1 });
+    expect(record.info.tokenUsage).toEqual({
+      input_tokens: 11,
+      output_tokens: 6,
+      total_tokens: 17,
+      cache_read_input_tokens: 1,
+    });
     expect(JSON.parse(record.info.traceMetadata['mlflow.trace.tokenUsage'])).toEqual(record.info.tokenUsage);
   });
 
   it('scrubs API keys and authorization headers before anything leaves the process', async () => {
     const t = memoryTracing();
     const key = ['sk', 'proj', 'abcdefghijklmnopqrstuvwx'].join('-');
-    withSpan((span) => {
-      span.setInputs({ headers: { Authorization: `Bearer ${'x'.repeat(24)}`, 'api-key': 'azure-key-value' }, note: `my key is ${key}` });
-      span.setAttribute('config', { apiKey: 'k', model: 'gpt' });
-    }, { name: 'call' });
+    withSpan(
+      (span) => {
+        span.setInputs({
+          headers: { Authorization: `Bearer ${'x'.repeat(24)}`, 'api-key': 'azure-key-value' },
+          note: `my key is ${key}`,
+        });
+        span.setAttribute('config', { apiKey: 'k', model: 'gpt' });
+      },
+      { name: 'call' },
+    );
     const [record] = await t.traces();
     const text = JSON.stringify(record);
     expect(text).not.toContain(key);

@@ -3,24 +3,30 @@
  * lasts for the whole worker (vitest `pool: 'forks'` isolates each file), so this file only
  * covers the registered case.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import { setTimeout as delay } from 'node:timers/promises';
-import { ProxyTracerProvider, context as otelContext, createContextKey, trace as otelTrace } from '@opentelemetry/api';
 import type { Span as OtelSpan } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  createContextKey,
+  context as otelContext,
+  trace as otelTrace,
+  ProxyTracerProvider,
+} from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetOtelBridge } from '../src/context.js';
 import {
-  MemoryDestination,
   flushTraces,
   getCurrentActiveSpan,
   getLastActiveTraceId,
   getTrace,
   init,
+  MemoryDestination,
   shutdown,
+  type TraceRecord,
   trace,
   withSpan,
-  type TraceRecord,
 } from '../src/index.js';
 
 const exporter = new InMemorySpanExporter();
@@ -66,7 +72,10 @@ async function recordOf(traceId: string): Promise<TraceRecord> {
 
 function exported(name: string): ReadableSpan {
   const spans = exporter.getFinishedSpans().filter((s) => s.name === name);
-  expect(spans.map((s) => s.name), `one exported app span named ${name}`).toEqual([name]);
+  expect(
+    spans.map((s) => s.name),
+    `one exported app span named ${name}`,
+  ).toEqual([name]);
   return spans[0];
 }
 

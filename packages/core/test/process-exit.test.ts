@@ -2,13 +2,14 @@
  * Nothing is lost when the process ends: child processes trace through the public API into a
  * local store (AUTOLOG_STORE), then end normally, call process.exit, or get a signal.
  */
-import { describe, expect, it } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../src/store/index.js';
 import type { TraceRecord } from '../src/types.js';
 
@@ -52,9 +53,14 @@ function startApp(dbPath: string, args: string[]): App {
     waitForLine(line, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const hasLine = () => stdout.split('\n').includes(line);
-        const timer = setTimeout(() => done(new Error(`no "${line}" line within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            done(new Error(`no "${line}" line within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`)),
+          timeoutMs,
+        );
         const onData = () => hasLine() && done();
-        const onClose = () => done(new Error(`process ended before printing "${line}"; stdout: ${stdout} stderr: ${stderr}`));
+        const onClose = () =>
+          done(new Error(`process ended before printing "${line}"; stdout: ${stdout} stderr: ${stderr}`));
         function done(err?: Error) {
           clearTimeout(timer);
           child.stdout.off('data', onData);
@@ -72,7 +78,9 @@ function startApp(dbPath: string, args: string[]): App {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`process did not exit within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
+          reject(
+            new Error(`process did not exit within ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`),
+          );
         }, timeoutMs);
       });
       try {
@@ -110,7 +118,10 @@ function shapes(traces: TraceRecord[]): string[][] {
   return traces
     .map((t) => {
       const root = t.data.spans.find((s) => s.parentId === null);
-      const rest = t.data.spans.filter((s) => s !== root).map((s) => s.name).sort();
+      const rest = t.data.spans
+        .filter((s) => s !== root)
+        .map((s) => s.name)
+        .sort();
       return [root?.name ?? '(no root)', ...rest];
     })
     .sort((a, b) => a.join().localeCompare(b.join()));
@@ -131,7 +142,10 @@ function rootInputs(traces: TraceRecord[], rootName: string): number[] {
 
 // Each test runs its own child processes against its own store, so they run concurrently.
 describe.concurrent('traces are not lost when the process ends', { timeout: 20_000 }, () => {
-  it('writes every trace when the app ends normally without init() or flushTraces()', async ({ expect, onTestFinished }) => {
+  it('writes every trace when the app ends normally without init() or flushTraces()', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dbPath = tempStore(onTestFinished);
     const exit = await runApp(dbPath, ['natural', '5']);
     expect(exit.stderr).toBe('');
@@ -142,7 +156,10 @@ describe.concurrent('traces are not lost when the process ends', { timeout: 20_0
     for (const t of traces) expect(t.info.state).toBe('OK');
   });
 
-  it('writes the traces finished in the same tick as process.exit(0) (synchronous exit hook)', async ({ expect, onTestFinished }) => {
+  it('writes the traces finished in the same tick as process.exit(0) (synchronous exit hook)', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dbPath = tempStore(onTestFinished);
     const exit = await runApp(dbPath, ['exit', '4']);
     expect(exit.stderr).toBe('');
@@ -153,7 +170,10 @@ describe.concurrent('traces are not lost when the process ends', { timeout: 20_0
     expect(rootInputs(traces, 'handle-request')).toEqual([3]);
   });
 
-  it('writes the traces and still dies by SIGTERM, promptly, when SIGTERM arrives while idle', async ({ expect, onTestFinished }) => {
+  it('writes the traces and still dies by SIGTERM, promptly, when SIGTERM arrives while idle', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dbPath = tempStore(onTestFinished);
     const app = startApp(dbPath, ['sigterm', '6']);
     await app.waitForLine('ready');
@@ -170,7 +190,10 @@ describe.concurrent('traces are not lost when the process ends', { timeout: 20_0
   });
 
   for (const order of ['before', 'after'] as const) {
-    it(`runs the app's own SIGINT handler (installed ${order} init) and keeps its exit code, with the traces written`, async ({ expect, onTestFinished }) => {
+    it(`runs the app's own SIGINT handler (installed ${order} init) and keeps its exit code, with the traces written`, async ({
+      expect,
+      onTestFinished,
+    }) => {
       const dbPath = tempStore(onTestFinished);
       const app = startApp(dbPath, [`sigint-${order}`, '3']);
       await app.waitForLine('ready');
@@ -184,7 +207,10 @@ describe.concurrent('traces are not lost when the process ends', { timeout: 20_0
     });
   }
 
-  it('writes a trace whose root returned while a child span was still open, marking the child unfinished', async ({ expect, onTestFinished }) => {
+  it('writes a trace whose root returned while a child span was still open, marking the child unfinished', async ({
+    expect,
+    onTestFinished,
+  }) => {
     const dbPath = tempStore(onTestFinished);
     const exit = await runApp(dbPath, ['open-child', '1']);
     expect(exit.stderr).toBe('');
@@ -210,7 +236,9 @@ describe('two processes tracing into one store at once', { timeout: 25_000 }, ()
       expect(exit.code).toBe(0);
       const report = JSON.parse(exit.stdout.trim().split('\n').at(-1)!);
       expect(report.flushed).toBe(true);
-      expect(report.stats).toEqual([expect.objectContaining({ destination: 'sqlite', exported: 300, dropped: 0, pending: 0 })]);
+      expect(report.stats).toEqual([
+        expect.objectContaining({ destination: 'sqlite', exported: 300, dropped: 0, pending: 0 }),
+      ]);
     }
 
     const traces = readStore(dbPath);

@@ -1,3 +1,12 @@
+export { startMlflowServer } from './mlflow/server.js';
+export { MlflowState, type StoredExperiment, type StoredTrace } from './mlflow/state.js';
+export type {
+  CredentialType,
+  MlflowFailureSpec,
+  MlflowServer,
+  MlflowServerOptions,
+  RecordedMlflowRequest,
+} from './mlflow/types.js';
 export { ALL_TOOLS_TRIGGER, TOOL_TRIGGER } from './openai/reply.js';
 export { startOpenAIServer } from './openai/server.js';
 export type {
@@ -13,8 +22,5 @@ export type {
   RouteContext,
   SseWriter,
 } from './openai/types.js';
-export { startMlflowServer } from './mlflow/server.js';
-export { MlflowState, type StoredExperiment, type StoredTrace } from './mlflow/state.js';
-export type { CredentialType, MlflowFailureSpec, MlflowServer, MlflowServerOptions, RecordedMlflowRequest } from './mlflow/types.js';
-export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp/otlp-collector.js';
+export { type CollectedSpan, type OtlpCollector, startOtlpCollector } from './otlp/otlp-collector.js';
 export { decodeTraceRequest, encodeTraceRequest } from './otlp/otlp-proto.js';

@@ -1,10 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { Hook } from 'require-in-the-middle';
 import semver from 'semver';
-import { diag, describeError } from '../diag.js';
+import { describeError, diag } from '../diag.js';
 
 export interface PluginStatus {
   name: string;
@@ -61,7 +61,12 @@ export abstract class AutologPlugin {
     // script's, and the plugin's own peer — in a monorepo these can differ.
     const copies = resolveAllFromApp(this.moduleName, this.resolveFrom);
     if (!copies.length) {
-      return { name: this.name, enabled: this.patchedModules.size > 0, patched: this.versions(), reason: this.patchedModules.size ? undefined : `${this.moduleName} is not installed` };
+      return {
+        name: this.name,
+        enabled: this.patchedModules.size > 0,
+        patched: this.versions(),
+        reason: this.patchedModules.size ? undefined : `${this.moduleName} is not installed`,
+      };
     }
     let version = 'unknown';
     for (const resolved of copies) {
@@ -86,11 +91,14 @@ export abstract class AutologPlugin {
       }
     }
     if (!this.patchedModules.size) {
-      diag.once('warn', `unpatched:${this.name}`, `${this.moduleName} ${version} is installed but could not be patched; use wrap(client) to trace it explicitly`);
+      diag.once(
+        'warn',
+        `unpatched:${this.name}`,
+        `${this.moduleName} ${version} is installed but could not be patched; use wrap(client) to trace it explicitly`,
+      );
     }
     return this.status();
   }
-
 
   /** Restores every patched module; calls made afterwards are not traced. */
   disable(): void {
@@ -112,7 +120,8 @@ export abstract class AutologPlugin {
    * `openai-v4`, or a bundled build. Checks the version when given.
    */
   patchModule(moduleExports: unknown, version = 'unknown'): boolean {
-    if (!moduleExports || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function')) return false;
+    if (!moduleExports || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function'))
+      return false;
     if (this.patchedModules.has(moduleExports)) return true;
     if (version !== 'unknown' && !this.versionSupported(version)) return false;
     try {
@@ -121,7 +130,11 @@ export abstract class AutologPlugin {
       this.enabledFlag = true;
       return true;
     } catch (err) {
-      diag.once('warn', `patch-failed:${this.name}:${version}`, `${this.name}: could not patch ${this.moduleName} ${version}: ${describeError(err)}`);
+      diag.once(
+        'warn',
+        `patch-failed:${this.name}:${version}`,
+        `${this.name}: could not patch ${this.moduleName} ${version}: ${describeError(err)}`,
+      );
       return false;
     }
   }
@@ -141,18 +154,26 @@ export abstract class AutologPlugin {
     if (version === 'unknown') return true;
     const ok = semver.satisfies(semver.coerce(version) ?? version, this.supportedVersions);
     if (!ok) {
-      diag.once('warn', `version:${this.name}:${version}`, `${this.name}: ${this.moduleName} ${version} is outside the supported range ${this.supportedVersions}; not traced`);
+      diag.once(
+        'warn',
+        `version:${this.name}:${version}`,
+        `${this.name}: ${this.moduleName} ${version} is outside the supported range ${this.supportedVersions}; not traced`,
+      );
     }
     return ok;
   }
 
   private installRequireHook(): void {
     try {
-      this.hook = new Hook([this.moduleName], { internals: false }, (exports: any, _name: string, basedir?: string) => {
-        const version = basedir ? readVersion(join(basedir, 'package.json')) : 'unknown';
-        this.patchModule(exports, version);
-        return exports;
-      });
+      this.hook = new Hook(
+        [this.moduleName],
+        { internals: false },
+        (exports: any, _name: string, basedir?: string) => {
+          const version = basedir ? readVersion(join(basedir, 'package.json')) : 'unknown';
+          this.patchModule(exports, version);
+          return exports;
+        },
+      );
     } catch (err) {
       diag.debug(`${this.name}: require hook not installed: ${describeError(err)}`);
     }
@@ -193,7 +214,12 @@ function resolveFrom(moduleName: string, base: string): ResolvedModule | undefin
     if (!packageJson) return undefined;
     const pkg = JSON.parse(readFileSync(packageJson, 'utf8'));
     const esm = esmEntryOf(pkg);
-    return { require: req, cjsEntry, esmEntry: esm ? join(dirname(packageJson), esm) : undefined, packageJson };
+    return {
+      require: req,
+      cjsEntry,
+      esmEntry: esm ? join(dirname(packageJson), esm) : undefined,
+      packageJson,
+    };
   } catch {
     return undefined; // not resolvable from here
   }

@@ -10,7 +10,12 @@ type Method = (this: any, ...args: any[]) => any;
  * restores it. Wrapping an already wrapped method by the same owner is a no-op, so enabling
  * twice never traces twice.
  */
-export function wrapMethod(target: object, name: string, owner: string, wrapper: (original: Method) => Method): boolean {
+export function wrapMethod(
+  target: object,
+  name: string,
+  owner: string,
+  wrapper: (original: Method) => Method,
+): boolean {
   const obj = target as Record<string, any>;
   const current = obj[name];
   if (typeof current !== 'function') return false;
@@ -41,12 +46,20 @@ export function unwrapMethod(target: object, name: string, owner: string): void 
   if (typeof current !== 'function' || current[WRAPPED_BY] !== owner) return;
   const original = current[ORIGINAL];
   try {
-    Object.defineProperty(obj, name, { value: original, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(obj, name, {
+      value: original,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   } catch (err) {
     diag.warn(`could not restore ${name}: ${String(err)}`);
   }
 }
 
 export function isWrapped(fn: unknown, owner?: string): boolean {
-  return typeof fn === 'function' && (owner ? (fn as any)[WRAPPED_BY] === owner : (fn as any)[WRAPPED_BY] !== undefined);
+  return (
+    typeof fn === 'function' &&
+    (owner ? (fn as any)[WRAPPED_BY] === owner : (fn as any)[WRAPPED_BY] !== undefined)
+  );
 }

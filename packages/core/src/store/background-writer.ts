@@ -61,11 +61,15 @@ export class BackgroundWriter {
     // From TypeScript sources the thread would compile the store on every start (seconds):
     // there it is opt-in (AUTOLOG_BACKGROUND_WRITES=1); from the build it is the default.
     const env = process.env.AUTOLOG_BACKGROUND_WRITES;
-    const wanted = env === undefined || env === '' ? !entry.endsWith('.ts') : !/^(0|false|no|off)$/i.test(env.trim());
+    const wanted =
+      env === undefined || env === '' ? !entry.endsWith('.ts') : !/^(0|false|no|off)$/i.test(env.trim());
     if (!wanted) return undefined;
     try {
       const counters = new SharedArrayBuffer(4);
-      return new BackgroundWriter(startWorker(entry, { path, experimentId, busyTimeoutMs, counters }), counters);
+      return new BackgroundWriter(
+        startWorker(entry, { path, experimentId, busyTimeoutMs, counters }),
+        counters,
+      );
     } catch (err) {
       diag.warn(`local store writer thread not started (${String(err)}); writing on the main thread`);
       return undefined;

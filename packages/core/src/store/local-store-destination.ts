@@ -12,7 +12,10 @@ export class LocalStoreDestination extends LocalStore {
 
   constructor(options: LocalStoreOptions & { backgroundWrites?: boolean }) {
     super(options);
-    this.background = options.backgroundWrites === false ? undefined : BackgroundWriter.start(this.path, this.resolveExperiment(), options.busyTimeoutMs);
+    this.background =
+      options.backgroundWrites === false
+        ? undefined
+        : BackgroundWriter.start(this.path, this.resolveExperiment(), options.busyTimeoutMs);
   }
 
   override export(traces: readonly TraceRecord[]): void {

@@ -17,7 +17,11 @@ interface WriterData {
 
 const data = workerData as WriterData;
 const processed = new Int32Array(data.counters);
-const store = new LocalStore({ path: data.path, experimentId: data.experimentId, busyTimeoutMs: data.busyTimeoutMs });
+const store = new LocalStore({
+  path: data.path,
+  experimentId: data.experimentId,
+  busyTimeoutMs: data.busyTimeoutMs,
+});
 
 // Batches that arrive together are written in one transaction: fewer commits, far fewer WAL pages.
 let pending: TraceRecord[] = [];

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalStore, flushTraces, getTrace, init, trace, withSpan } from '../../src/index.js';
+import { flushTraces, getTrace, init, LocalStore, trace, withSpan } from '../../src/index.js';
 import { LocalStoreDestination } from '../../src/store/local-store-destination.js';
 
 process.env.AUTOLOG_BACKGROUND_WRITES = '1';
@@ -16,7 +16,9 @@ describe('local store writes on a writer thread', () => {
     const { destinations } = init({ silent: true, destination: path });
     expect(destinations[0]).toBeInstanceOf(LocalStoreDestination);
     const step = trace((i: number) => i * 2, { name: 'step' });
-    const request = trace(async (i: number) => withSpan(() => step(i), { name: 'inner' }), { name: 'request' });
+    const request = trace(async (i: number) => withSpan(() => step(i), { name: 'inner' }), {
+      name: 'request',
+    });
     for (let i = 0; i < 500; i++) await request(i);
     expect(await flushTraces(60_000)).toBe(true);
     const store = new LocalStore({ path });
