@@ -6,7 +6,7 @@ import {
   tracedRunStart,
   tracedSubmitToolOutputs,
 } from './calls.js';
-import { AutologPlugin, coreSettings, unwrapMethod, wrapMethod } from './core.js';
+import { AutologPlugin, coreSettings, readEnvFlag, unwrapMethod, wrapMethod } from './core.js';
 import { followedRuns } from './registry.js';
 import type { AzureAssistantsAutologOptions } from './types.js';
 
@@ -61,12 +61,6 @@ function clientClassOf(moduleExports: any): any {
 const resolve = (root: any, path: string[]): any =>
   path.reduce((obj, key) => (obj ? obj[key] : undefined), root);
 
-function envFlag(name: string): boolean | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  return !/^(0|false|no|off)$/i.test(raw.trim());
-}
-
 /**
  * Traces the Assistants API of the `openai` package (`client.beta.threads` on `AzureOpenAI` and
  * `OpenAI`): one AGENT span per run, from its creation to its terminal state, by patching the
@@ -83,13 +77,13 @@ export class AzureAssistantsPlugin extends AutologPlugin {
     active: () => this.enabled,
     captureContent: () =>
       this.options.captureContent ??
-      envFlag('AUTOLOG_AZURE_ASSISTANTS_CAPTURE_CONTENT') ??
+      readEnvFlag('AUTOLOG_AZURE_ASSISTANTS_CAPTURE_CONTENT') ??
       coreSettings().captureContent,
     runTimeoutMs: () =>
       this.options.runTimeoutMs ??
       (Number(process.env.AUTOLOG_AZURE_ASSISTANTS_RUN_TIMEOUT_MS) || DEFAULT_RUN_TIMEOUT_MS),
     fetchRunDetails: () =>
-      this.options.fetchRunDetails ?? envFlag('AUTOLOG_AZURE_ASSISTANTS_FETCH_DETAILS') ?? true,
+      this.options.fetchRunDetails ?? readEnvFlag('AUTOLOG_AZURE_ASSISTANTS_FETCH_DETAILS') ?? true,
   };
 
   configure(options: AzureAssistantsAutologOptions = {}): void {

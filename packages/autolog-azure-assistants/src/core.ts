@@ -10,6 +10,7 @@ export {
   observeResult,
   observeStream,
   type PluginStatus,
+  readEnvFlag,
   runInSpan,
   SpanAttributeKey,
   type StreamObserver,

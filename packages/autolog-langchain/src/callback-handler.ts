@@ -1,4 +1,4 @@
-import { coreSettings, describeError, diag } from './core.js';
+import { coreSettings, describeError, diag, readEnvFlag } from './core.js';
 import { installParentResolver } from './langchain-context.js';
 import { type RecorderSettings, RunRecorder } from './run-recorder.js';
 import type { LangChainAutologOptions } from './types.js';
@@ -12,16 +12,10 @@ export interface HandlerControl {
   settings: RecorderSettings;
 }
 
-export function envFlag(name: string): boolean | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  return !/^(0|false|no|off)$/i.test(raw.trim());
-}
-
 /** Settings from explicit options, then the environment, then the core setting. */
 export function settingsFrom(options: LangChainAutologOptions): RecorderSettings {
-  const capture = options.captureContent ?? envFlag('AUTOLOG_LANGCHAIN_CAPTURE_CONTENT');
-  const hidden = options.recordHiddenRuns ?? envFlag('AUTOLOG_LANGCHAIN_HIDDEN_RUNS') ?? false;
+  const capture = options.captureContent ?? readEnvFlag('AUTOLOG_LANGCHAIN_CAPTURE_CONTENT');
+  const hidden = options.recordHiddenRuns ?? readEnvFlag('AUTOLOG_LANGCHAIN_HIDDEN_RUNS') ?? false;
   return { captureContent: () => capture ?? coreSettings().captureContent, recordHiddenRuns: () => hidden };
 }
 

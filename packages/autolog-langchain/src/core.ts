@@ -7,6 +7,7 @@ export {
   isWrapped,
   type LiveSpan,
   type PluginStatus,
+  readEnvFlag,
   registerParentResolver,
   resolveFromApp,
   runInSpan,

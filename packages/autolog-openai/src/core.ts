@@ -8,6 +8,7 @@ export {
   observeResult,
   observeStream,
   type PluginStatus,
+  readEnvFlag,
   runInSpan,
   SpanAttributeKey,
   type StreamObserver,

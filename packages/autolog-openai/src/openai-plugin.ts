@@ -1,5 +1,5 @@
 import { CALL_KINDS, type CallKind, type CallSettings, tracedMethod } from './calls.js';
-import { AutologPlugin, coreSettings, unwrapMethod, wrapMethod } from './core.js';
+import { AutologPlugin, coreSettings, readEnvFlag, unwrapMethod, wrapMethod } from './core.js';
 import { DEFAULT_PRICES } from './pricing.js';
 import type { ModelPrice, OpenAIAutologOptions } from './types.js';
 
@@ -47,9 +47,7 @@ export class OpenAIPlugin extends AutologPlugin {
     prices: () => this.priceTable,
     captureContent: () => {
       if (this.options.captureContent !== undefined) return this.options.captureContent;
-      const env = process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT;
-      if (env !== undefined && env !== '') return !/^(0|false|no|off)$/i.test(env.trim());
-      return coreSettings().captureContent;
+      return readEnvFlag('AUTOLOG_OPENAI_CAPTURE_CONTENT') ?? coreSettings().captureContent;
     },
   };
 

@@ -41,8 +41,13 @@ export function replaceSettings(next: RuntimeSettings): void {
   holder.current = next;
 }
 
+/** A boolean environment variable: undefined when unset or blank, false for 0/false/no/off, else true. */
+export function readEnvFlag(name: string): boolean | undefined {
+  const raw = process.env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  return !/^(0|false|no|off)$/i.test(raw);
+}
+
 export function envFlag(name: string, fallback: boolean): boolean {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  return !/^(0|false|no|off)$/i.test(raw.trim());
+  return readEnvFlag(name) ?? fallback;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { diag } from '../diag.js';
+import { envFlag } from '../settings.js';
 import type { TraceRecord } from '../types.js';
 
 /** Most traces posted to the writer thread and not yet written before `write` waits for it. */
@@ -60,10 +61,7 @@ export class BackgroundWriter {
     if (!entry || path === ':memory:') return undefined;
     // From TypeScript sources the thread would compile the store on every start (seconds):
     // there it is opt-in (AUTOLOG_BACKGROUND_WRITES=1); from the build it is the default.
-    const env = process.env.AUTOLOG_BACKGROUND_WRITES;
-    const wanted =
-      env === undefined || env === '' ? !entry.endsWith('.ts') : !/^(0|false|no|off)$/i.test(env.trim());
-    if (!wanted) return undefined;
+    if (!envFlag('AUTOLOG_BACKGROUND_WRITES', !entry.endsWith('.ts'))) return undefined;
     try {
       const counters = new SharedArrayBuffer(4);
       return new BackgroundWriter(
