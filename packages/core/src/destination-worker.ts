@@ -113,12 +113,17 @@ export class DestinationWorker {
    */
   push(records: TraceRecord[], sync = false): void {
     for (const record of records) this.queue.push({ record, bytes: 0 });
-    // A synchronous destination takes a burst at once: nothing piles up, nothing to measure.
-    if (sync) this.pump(true);
-    // Measuring costs a serialisation: only what piles up beyond a batch (a healthy destination keeps up).
-    for (let i = this.options.batchSize; i < this.queue.length; i++) this.measure(this.queue[i]);
-    this.enforceBounds();
     this.pump(sync);
+    // Measuring costs a serialisation per trace: only while traces pile up behind a busy or
+    // failing destination. (A synchronous one that keeps up takes the rest in the next turns.)
+    if (this.inFlight || this.backoff) this.measureBacklog();
+    this.enforceBounds();
+    this.updatePending();
+  }
+
+  /** Measures what waits beyond the next batch, so the byte bound holds. */
+  private measureBacklog(): void {
+    for (let i = this.options.batchSize; i < this.queue.length; i++) this.measure(this.queue[i]);
   }
 
   get idle(): boolean {
@@ -340,6 +345,7 @@ export class DestinationWorker {
     this.stats.retried++;
     this.queue.unshift(...batch);
     for (const e of batch) this.queueBytes += e.bytes;
+    this.measureBacklog();
     this.enforceBounds();
     this.wait(Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (this.attempt - 1)), err);
     this.reportOnce(
