@@ -16,6 +16,7 @@ import { prepareCached } from '../query/compile-sql.js';
 import { whereOf } from '../query/search-local.js';
 import type { LocalStore } from '../store/index.js';
 import { SESSION_KEY, USER_KEY } from '../store/rows.js';
+import { metadataValuesSql } from '../store/shared-metadata.js';
 import { Dict, FactColumns, type GroupColumn } from './facts.js';
 import type { GroupKey } from './group-keys.js';
 
@@ -82,8 +83,8 @@ function versionOf(store: LocalStore): string {
  */
 function lastRowKey(store: LocalStore, rowid: number): string | undefined {
   const sql = `SELECT ${FACT_COLUMNS},
-    (SELECT group_concat(key || char(31) || value, char(30)) FROM trace_metadata m WHERE m.trace_id = traces.trace_id)
-    FROM traces WHERE rowid = ?`;
+    (SELECT group_concat(key || char(31) || value, char(30)) FROM trace_metadata m WHERE m.trace_id = traces.trace_id),
+    metadata_set FROM traces WHERE rowid = ?`;
   const row = prepareCached(store.database, sql).raw().get(rowid) as unknown[] | undefined;
   return row ? JSON.stringify(row) : undefined;
 }
@@ -222,8 +223,7 @@ function extendMetadata(
 ): void {
   for (let p = column.ids.length; p < cache.cols.size; p++) column.ids.push(-1);
   const ids = JSON.stringify(cache.cols.traceId.slice(from));
-  const sql =
-    'SELECT trace_id, value FROM trace_metadata WHERE key = ? AND trace_id IN (SELECT value FROM json_each(?))';
+  const sql = metadataValuesSql(key, true);
   fillColumn(
     cache,
     column,
@@ -280,11 +280,14 @@ export function groupColumn(store: LocalStore, cache: Cache, key: GroupKey): Gro
       if (pos !== undefined) column.ids[pos] = column.dict.id(name);
     }
   } else {
-    const table = field.entity === 'tag' ? 'trace_tags' : 'trace_metadata';
+    const sql =
+      field.entity === 'tag'
+        ? 'SELECT trace_id, value FROM trace_tags WHERE key = ?'
+        : metadataValuesSql(field.key);
     fillColumn(
       cache,
       column,
-      prepareCached(db, `SELECT trace_id, value FROM ${table} WHERE key = ?`)
+      prepareCached(db, sql)
         .raw()
         .iterate(field.key) as Iterable<[string, string]>,
     );

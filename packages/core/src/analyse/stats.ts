@@ -13,6 +13,7 @@ import { whereOf } from '../query/search-local.js';
 import { checkExperimentIds, filterOf } from '../query/search-options.js';
 import { LocalStore } from '../store/index.js';
 import { SESSION_KEY, USER_KEY } from '../store/rows.js';
+import { metadataJoinSql } from '../store/shared-metadata.js';
 import type { TraceStore } from '../types.js';
 import { aggregate, compareGroups, Dict, factsOfRecords, type GroupColumn, percentile } from './facts.js';
 import { groupColumn, selectPositions, syncFacts } from './facts-cache.js';
@@ -112,7 +113,9 @@ function statsInSql(
     if (field.entity === 'metadata' && field.key === USER_KEY) return 't.user_id';
     if (field.entity === 'metadata' && field.key === SESSION_KEY) return 't.session_id';
     joins.push(
-      `LEFT JOIN ${field.entity === 'tag' ? 'trace_tags' : 'trace_metadata'} g${i} ON g${i}.trace_id = t.trace_id AND g${i}.key = ?`,
+      field.entity === 'tag'
+        ? `LEFT JOIN trace_tags g${i} ON g${i}.trace_id = t.trace_id AND g${i}.key = ?`
+        : metadataJoinSql(field.key, `g${i}`),
     );
     joinParams.push(field.key);
     return `g${i}.value`;

@@ -14,6 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FilterCondition } from './ast.js';
+import { isSharedMetadataKey } from '../store/shared-metadata.js';
 import { likeInJson, likeMatches, likeToGlob } from './like.js';
 
 export type SqlParam = string | number | null;
@@ -36,8 +37,8 @@ const TRACE_COLUMNS = {
 
 /**
  * Span columns inside the correlated `EXISTS` (one trace's spans): the unary `+` keeps SQLite
- * from answering it through the `spans_name`/`spans_type`/`spans_status` indexes, which scan
- * every span of that kind in the store; the primary key (trace_id, span_id) finds the trace's few.
+ * from answering it through an index over spans of one kind in the whole store (`spans_errors`);
+ * the primary key (trace_id, span_id) finds the trace's few.
  */
 const SPAN_COLUMNS = { name: '+s.name', type: '+s.span_type', status: '+s.status' } as const;
 
@@ -119,6 +120,10 @@ function keyValueClause(
   params: SqlParam[],
 ): string {
   params.push(c.field.key);
+  if (table === 'trace_metadata' && isSharedMetadataKey(c.field.key)) {
+    // Few sets, each shared by many traces: the matching sets are found once.
+    return `t.metadata_set IN (SELECT g.set_id FROM shared_metadata g WHERE g.key = ? AND ${compare('g.value', c, params)})`;
+  }
   return `EXISTS (SELECT 1 FROM ${table} g WHERE g.trace_id = t.trace_id AND g.key = ? AND ${compare('g.value', c, params)})`;
 }
 
@@ -127,7 +132,8 @@ function keyValueClause(
  * equality on a tag or metadata key. The caller decides with a cheap count whether to use it.
  */
 export function isDriverCandidate(c: FilterCondition): boolean {
-  return (c.field.entity === 'tag' || c.field.entity === 'metadata') && c.op === '=';
+  if (c.op !== '=') return false;
+  return c.field.entity === 'tag' || (c.field.entity === 'metadata' && !isSharedMetadataKey(c.field.key));
 }
 
 /** `t.trace_id IN (…)` for a driver condition. */

@@ -60,6 +60,8 @@ export class LocalStore implements TraceStore {
   private readonly experimentId: string;
   private readonly writer: TraceWriter;
   private closed = false;
+  /** Shared metadata sets by id (a set never changes once written). */
+  private readonly sharedSets = new Map<number, Record<string, string>>();
 
   /**
    * Opens (creating and migrating if needed) the store file. Fails here, not on first use,
@@ -173,7 +175,7 @@ export class LocalStore implements TraceStore {
       traceInfoFromRow(
         row,
         tags.get(row.trace_id) ?? {},
-        metadata.get(row.trace_id) ?? {},
+        this.withShared(row, metadata.get(row.trace_id)),
         assessments.get(row.trace_id) ?? [],
       ),
     );
@@ -308,9 +310,22 @@ export class LocalStore implements TraceStore {
     return traceInfoFromRow(
       row,
       groupKeyValues(this.s.tagsOf.all(id)).get(id) ?? {},
-      groupKeyValues(this.s.metadataOf.all(id)).get(id) ?? {},
+      this.withShared(row, groupKeyValues(this.s.metadataOf.all(id)).get(id)),
       this.s.assessmentsOf.all(id).map(assessmentFromRow),
     );
+  }
+
+  /** A trace's own metadata with its shared set's entries added. */
+  private withShared(row: TraceRow, own: Record<string, string> | undefined): Record<string, string> {
+    const setId = row.metadata_set;
+    if (setId === null || setId === undefined) return own ?? {};
+    let shared = this.sharedSets.get(setId);
+    if (!shared) {
+      shared = {};
+      for (const { key, value } of this.s.sharedMetadataOf.all(setId)) shared[key] = value;
+      this.sharedSets.set(setId, shared);
+    }
+    return { ...shared, ...own };
   }
 
   private writeTx<T>(fn: () => T): T {

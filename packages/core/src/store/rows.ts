@@ -24,6 +24,8 @@ export interface TraceRow {
   user_id?: string | null;
   session_id?: string | null;
   total_cost?: number | null;
+  /** The set of shared metadata (`shared-metadata.ts`) the trace refers to. */
+  metadata_set?: number | null;
 }
 
 export interface KeyValueRow {
@@ -68,7 +70,12 @@ export function traceName(info: TraceInfo, spans: readonly SpanData[]): string |
 }
 
 /** Parameters of `insertTrace`, in column order. */
-export function traceParams(info: TraceInfo, experimentId: string, name: string | null): SqlValue[] {
+export function traceParams(
+  info: TraceInfo,
+  experimentId: string,
+  name: string | null,
+  metadataSet: number | null = null,
+): SqlValue[] {
   const usage = info.tokenUsage;
   return [
     info.traceId,
@@ -88,6 +95,7 @@ export function traceParams(info: TraceInfo, experimentId: string, name: string 
     stringOrNull(info.traceMetadata?.[USER_KEY]),
     stringOrNull(info.traceMetadata?.[SESSION_KEY]),
     totalCost(info.traceMetadata?.[COST_KEY]),
+    metadataSet,
   ];
 }
 

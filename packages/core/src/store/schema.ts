@@ -7,6 +7,7 @@
  * migration: append a new one.
  */
 import type Database from 'better-sqlite3';
+import { SHARED_KEY_SQL } from './shared-metadata.js';
 
 /** One schema step. `up` runs inside the transaction that also bumps `user_version`. */
 export interface Migration {
@@ -122,6 +123,43 @@ CREATE INDEX traces_stats ON traces (trace_id, experiment_id, request_time, stat
   user_id, session_id, input_tokens, output_tokens, total_tokens, total_cost);
 `;
 
+/**
+ * Version 3, for a cheaper write per trace: metadata shared by every trace of a process (see
+ * `shared-metadata.ts`) moves to sets stored once; spans keep only the indexes searches use
+ * (their primary key, and the error spans for error groups).
+ */
+const V3_SQL = `
+CREATE TABLE metadata_sets (
+  set_id INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE
+);
+CREATE TABLE shared_metadata (
+  set_id INTEGER NOT NULL REFERENCES metadata_sets (set_id),
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (set_id, key)
+) WITHOUT ROWID;
+ALTER TABLE traces ADD COLUMN metadata_set INTEGER REFERENCES metadata_sets (set_id);
+
+CREATE TEMP TABLE v3_sets AS
+  SELECT trace_id, json_group_object(key, value) AS digest
+  FROM (SELECT trace_id, key, value FROM trace_metadata WHERE ${SHARED_KEY_SQL} ORDER BY trace_id, key)
+  GROUP BY trace_id;
+INSERT OR IGNORE INTO metadata_sets (digest) SELECT DISTINCT digest FROM v3_sets ORDER BY digest;
+INSERT INTO shared_metadata (set_id, key, value)
+  SELECT s.set_id, j.key, j.value FROM metadata_sets s, json_each(s.digest) j;
+UPDATE traces SET metadata_set = (
+  SELECT s.set_id FROM v3_sets v JOIN metadata_sets s ON s.digest = v.digest WHERE v.trace_id = traces.trace_id)
+  WHERE trace_id IN (SELECT trace_id FROM v3_sets);
+DELETE FROM trace_metadata WHERE ${SHARED_KEY_SQL};
+DROP TABLE v3_sets;
+
+DROP INDEX spans_name;
+DROP INDEX spans_type;
+DROP INDEX spans_status;
+CREATE INDEX spans_errors ON spans (trace_id) WHERE status = 'ERROR';
+`;
+
 /** All migrations, in order. `MIGRATIONS[i]` brings the schema from version `i` to `i + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -138,6 +176,10 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     description: 'user, session and cost columns and a covering index for statistics',
     up: (db) => db.exec(V2_SQL),
+  },
+  {
+    description: 'process-wide metadata stored once per set; fewer span indexes',
+    up: (db) => db.exec(V3_SQL),
   },
 ];
 

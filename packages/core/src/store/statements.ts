@@ -24,6 +24,10 @@ export interface Statements {
   insertTrace: Stmt;
   insertTag: Stmt;
   insertMetadata: Stmt;
+  metadataSetByDigest: Stmt<number>;
+  insertMetadataSet: Stmt;
+  insertSharedMetadata: Stmt;
+  sharedMetadataOf: Stmt<{ key: string; value: string }>;
   insertSpan: Stmt;
   upsertAssessment: Stmt;
   invalidateAssessment: Stmt;
@@ -70,11 +74,16 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO traces (trace_id, experiment_id, client_request_id, request_time,
          execution_duration, state, name, request_preview, response_preview, input_tokens,
          output_tokens, total_tokens, cache_read_input_tokens, reasoning_tokens, user_id,
-         session_id, total_cost)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         session_id, total_cost, metadata_set)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id) DO NOTHING`,
     ),
     insertTag: p('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),
     insertMetadata: p('INSERT OR REPLACE INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)'),
+    metadataSetByDigest: pluck('SELECT set_id FROM metadata_sets WHERE digest = ?'),
+    insertMetadataSet: p('INSERT INTO metadata_sets (digest) VALUES (?) ON CONFLICT (digest) DO NOTHING'),
+    insertSharedMetadata: p('INSERT OR IGNORE INTO shared_metadata (set_id, key, value) VALUES (?, ?, ?)'),
+    sharedMetadataOf: p('SELECT key, value FROM shared_metadata WHERE set_id = ?'),
     insertSpan: p(
       `INSERT OR REPLACE INTO spans (trace_id, span_id, parent_id, name, span_type, status,
          start_time_ns, end_time_ns, content)

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import type { TraceRecord } from '../types.js';
 import { ensureExperimentId } from './experiments.js';
 import { assessmentParams, spanParams, TRACE_NAME_TAG, traceName, traceParams } from './rows.js';
+import { isSharedMetadataKey, sharedSetDigest } from './shared-metadata.js';
 import { isBusyError, withBusyRetry } from './sqlite-util.js';
 import type { Statements } from './statements.js';
 
@@ -24,6 +25,8 @@ export class StoreWriteError extends Error {
 export class TraceWriter {
   /** Experiment ids known to exist, so each batch does not look them up again. */
   private readonly knownExperiments = new Set<string>();
+  /** Ids of shared metadata sets by digest (sets never change once written). */
+  private readonly knownSets = new Map<string, number>();
   private readonly writeBatch: Database.Transaction<(traces: readonly TraceRecord[]) => void>;
 
   constructor(
@@ -47,7 +50,7 @@ export class TraceWriter {
     try {
       withBusyRetry(this.db, () => this.writeBatch.immediate(traces));
     } catch (err) {
-      this.knownExperiments.clear();
+      this.forgetUncommitted();
       if (traces.length === 1 || isBusyError(err)) throw err;
       this.writeOneByOne(traces);
     }
@@ -63,18 +66,26 @@ export class TraceWriter {
       ensureExperimentId(s, experimentId);
       this.knownExperiments.add(experimentId);
     }
-    s.deleteTrace.run(traceId);
     const name = traceName(info, spans);
-    s.insertTrace.run(...traceParams(info, experimentId, name));
+    const metadata = info.traceMetadata ?? {};
+    let own: string[] | undefined;
+    let shared: [string, string][] | undefined;
+    for (const key of Object.keys(metadata)) {
+      if (isSharedMetadataKey(key)) (shared ??= []).push([key, String(metadata[key])]);
+      else (own ??= []).push(key);
+    }
+    const params = traceParams(info, experimentId, name, shared ? this.metadataSet(shared) : null);
+    // A trace id written again replaces all its rows (the delete cascades to them).
+    if (s.insertTrace.run(...params).changes === 0) {
+      s.deleteTrace.run(traceId);
+      s.insertTrace.run(...params);
+    }
     const tags = info.tags ?? {};
     for (const key of Object.keys(tags)) s.insertTag.run(traceId, key, String(tags[key]));
     if (name !== null && tags[TRACE_NAME_TAG] === undefined) {
       s.insertTag.run(traceId, TRACE_NAME_TAG, name);
     }
-    const metadata = info.traceMetadata ?? {};
-    for (const key of Object.keys(metadata)) {
-      s.insertMetadata.run(traceId, key, String(metadata[key]));
-    }
+    if (own) for (const key of own) s.insertMetadata.run(traceId, key, String(metadata[key]));
     for (const span of spans) s.insertSpan.run(...spanParams(traceId, span));
     const assessments = info.assessments ?? [];
     for (const a of assessments) s.upsertAssessment.run(...assessmentParams(a, traceId));
@@ -85,6 +96,28 @@ export class TraceWriter {
     }
   }
 
+  /** The id of the shared metadata set with these entries, written on first use. */
+  private metadataSet(entries: [string, string][]): number {
+    const digest = sharedSetDigest(entries);
+    const known = this.knownSets.get(digest);
+    if (known !== undefined) return known;
+    const s = this.s;
+    const inserted = s.insertMetadataSet.run(digest);
+    let id: number;
+    if (inserted.changes > 0) {
+      id = Number(inserted.lastInsertRowid);
+      for (const [key, value] of entries) s.insertSharedMetadata.run(id, key, value);
+    } else id = s.metadataSetByDigest.get(digest) as number;
+    this.knownSets.set(digest, id);
+    return id;
+  }
+
+  /** After a rolled-back transaction: rows it created may not exist. */
+  private forgetUncommitted(): void {
+    this.knownExperiments.clear();
+    this.knownSets.clear();
+  }
+
   private writeOneByOne(traces: readonly TraceRecord[]): void {
     const failed: string[] = [];
     let firstError: unknown;
@@ -92,7 +125,7 @@ export class TraceWriter {
       try {
         withBusyRetry(this.db, () => this.writeBatch.immediate([trace]));
       } catch (err) {
-        this.knownExperiments.clear();
+        this.forgetUncommitted();
         if (isBusyError(err)) throw err;
         failed.push(trace.info?.traceId);
         firstError ??= err;

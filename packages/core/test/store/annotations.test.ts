@@ -108,6 +108,10 @@ describe('LocalStore annotations and deletion', () => {
   });
 
   it('deletes traces by id, cascading to spans, tags, metadata and assessments', () => {
+    const withOwn = simpleTrace(3);
+    withOwn.info.traceMetadata = { ...withOwn.info.traceMetadata, 'mlflow.trace.user': 'u-3', app: 'x' };
+    store.export([withOwn]);
+    expect(count('trace_metadata')).toBe(2);
     store.upsertAssessment(feedback('a-1'));
     expect(store.deleteTraces({ traceIds: [T1, traceIdOf(3), traceIdOf(42)] })).toBe(2);
     expect(store.getTrace(T1)).toBeNull();
@@ -115,8 +119,10 @@ describe('LocalStore annotations and deletion', () => {
     expect(count('traces')).toBe(2);
     expect(count('spans')).toBe(6);
     expect(count('trace_tags')).toBe(2);
-    expect(count('trace_metadata')).toBe(2);
+    expect(count('trace_metadata')).toBe(0);
     expect(count('assessments')).toBe(0);
+    // The metadata every trace shares is kept once, for the traces that remain.
+    expect(store.getTrace(traceIdOf(2))?.info.traceMetadata).toEqual({ 'mlflow.trace_schema.version': '3' });
   });
 
   it('deletes the oldest traces up to a timestamp, at most maxTraces', () => {

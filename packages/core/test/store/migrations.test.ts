@@ -9,6 +9,7 @@ import {
   SCHEMA_VERSION,
   SchemaVersionError,
 } from '../../src/store/index.js';
+import { searchLocalStore } from '../../src/query/search-local.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 
 describe('LocalStore opening and migrations', () => {
@@ -106,6 +107,51 @@ describe('LocalStore opening and migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
     db.close();
+  });
+
+  it('moves metadata shared by the traces of a process to sets stored once when upgrading from version 2', () => {
+    mkdirSync(join(tmp.dir, 'nested', 'dir'), { recursive: true });
+    const v2 = new Database(path);
+    migrate(v2, path, MIGRATIONS.slice(0, 2));
+    const trace = v2.prepare(
+      `INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
+       VALUES (?, '0', ?, 5, 'OK', 'work')`,
+    );
+    const meta = v2.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+    const source = (file: string) => ({
+      'mlflow.source.type': 'LOCAL',
+      'mlflow.source.name': file,
+      'mlflow.source.git.commit': 'c0ffee',
+      'mlflow.trace_schema.version': '3',
+    });
+    const expected = new Map<string, Record<string, string>>();
+    for (let n = 1; n <= 6; n++) {
+      const id = traceIdOf(n);
+      const metadata: Record<string, string> = {
+        ...source(n <= 4 ? 'app.ts' : 'job.ts'),
+        ...(n % 2 ? { 'mlflow.trace.user': `u-${n}` } : {}),
+      };
+      trace.run(id, 1_700_000_000_000 + n);
+      for (const [k, v] of Object.entries(metadata)) meta.run(id, k, v);
+      expected.set(id, metadata);
+    }
+    v2.close();
+
+    const store = new LocalStore({ path });
+    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
+    for (const [id, metadata] of expected) expect(store.getTrace(id)?.info.traceMetadata).toEqual(metadata);
+    const count = (sql: string) => store.database.prepare(sql).pluck().get();
+    expect(count('SELECT COUNT(*) FROM metadata_sets')).toBe(2);
+    expect(count('SELECT COUNT(*) FROM trace_metadata')).toBe(3);
+    const found = searchLocalStore(store, { filterString: "metadata.`mlflow.source.name` = 'job.ts'" });
+    expect(found.traces.map((t) => t.info.traceId)).toEqual([traceIdOf(6), traceIdOf(5)]);
+    // A trace written after the upgrade with the same shared values reuses the set.
+    const later = simpleTrace(7);
+    later.info.traceMetadata = source('job.ts');
+    store.export([later]);
+    expect(count('SELECT COUNT(*) FROM metadata_sets')).toBe(2);
+    expect(store.getTrace(traceIdOf(7))?.info.traceMetadata).toEqual(source('job.ts'));
+    store.close();
   });
 
   it('gives a clear error naming the path when the parent is a file', () => {
