@@ -15,7 +15,7 @@ import type { ParsedFilter } from '../query/ast.js';
 import { prepareCached } from '../query/compile-sql.js';
 import { whereOf } from '../query/search-local.js';
 import type { LocalStore } from '../store/index.js';
-import { SESSION_KEY, USER_KEY } from '../store/rows.js';
+import { SESSION_KEY, TRACE_NAME_TAG, USER_KEY } from '../store/rows.js';
 import { metadataValuesSql } from '../store/shared-metadata.js';
 import { Dict, FactColumns, type GroupColumn } from './facts.js';
 import type { GroupKey } from './group-keys.js';
@@ -268,7 +268,8 @@ export function groupColumn(store: LocalStore, cache: Cache, key: GroupKey): Gro
     dict: new Dict(),
   };
   const db = store.database;
-  if (field.entity === 'trace') {
+  // The trace's name, also as its `mlflow.traceName` tag (stored in the same column).
+  if (field.entity === 'trace' || (field.entity === 'tag' && field.key === TRACE_NAME_TAG)) {
     const byRowid = positionsByRowid(cache);
     for (const [rowid, name] of prepareCached(
       db,

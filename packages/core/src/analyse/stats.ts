@@ -12,7 +12,7 @@ import { matchingRecords } from '../query/search.js';
 import { whereOf } from '../query/search-local.js';
 import { checkExperimentIds, filterOf } from '../query/search-options.js';
 import { LocalStore } from '../store/index.js';
-import { SESSION_KEY, USER_KEY } from '../store/rows.js';
+import { SESSION_KEY, TRACE_NAME_TAG, USER_KEY } from '../store/rows.js';
 import { metadataJoinSql } from '../store/shared-metadata.js';
 import type { TraceStore } from '../types.js';
 import { aggregate, compareGroups, Dict, factsOfRecords, type GroupColumn, percentile } from './facts.js';
@@ -110,6 +110,7 @@ function statsInSql(
       return `strftime('${key.interval === 'day' ? '%Y-%m-%d' : '%Y-%m-%dT%H:00Z'}', t.request_time / 1000, 'unixepoch')`;
     const { field } = key;
     if (field.entity === 'trace') return field.key === 'status' ? 't.state' : 't.name';
+    if (field.entity === 'tag' && field.key === TRACE_NAME_TAG) return 't.name';
     if (field.entity === 'metadata' && field.key === USER_KEY) return 't.user_id';
     if (field.entity === 'metadata' && field.key === SESSION_KEY) return 't.session_id';
     joins.push(

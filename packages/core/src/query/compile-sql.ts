@@ -14,6 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { FilterCondition } from './ast.js';
+import { TRACE_NAME_TAG } from '../store/rows.js';
 import { isSharedMetadataKey } from '../store/shared-metadata.js';
 import { likeInJson, likeMatches, likeToGlob } from './like.js';
 
@@ -133,7 +134,8 @@ function keyValueClause(
  */
 export function isDriverCandidate(c: FilterCondition): boolean {
   if (c.op !== '=') return false;
-  return c.field.entity === 'tag' || (c.field.entity === 'metadata' && !isSharedMetadataKey(c.field.key));
+  if (c.field.entity === 'tag') return c.field.key !== TRACE_NAME_TAG;
+  return c.field.entity === 'metadata' && !isSharedMetadataKey(c.field.key);
 }
 
 /** `t.trace_id IN (…)` for a driver condition. */
@@ -178,7 +180,9 @@ export function compileConditions(
         }
         break;
       case 'tag':
-        clauses.push(keyValueClause('trace_tags', c, params));
+        // The name tag is the trace's `name` column.
+        if (c.field.key === TRACE_NAME_TAG) clauses.push(compare('t.name', c, params));
+        else clauses.push(keyValueClause('trace_tags', c, params));
         break;
       case 'metadata':
         clauses.push(keyValueClause('trace_metadata', c, params));

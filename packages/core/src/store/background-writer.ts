@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { diag } from '../diag.js';
 import { envFlag } from '../settings.js';
-import type { TraceRecord } from '../types.js';
+import type { EncodedTrace } from './rows.js';
 
 /** Most traces posted to the writer thread and not yet written before `write` waits for it. */
 const MAX_BACKLOG = 5_000;
@@ -26,8 +26,8 @@ function startWorker(entry: string, workerData: unknown): Worker {
 }
 
 /**
- * Sends batches to a writer thread. `write` only posts (a structured clone of the batch); the
- * thread does the SQLite work. The process is never kept alive by it, and `waitSync` lets exit
+ * Sends batches to a writer thread. `write` only posts (a structured clone of the batch, whose
+ * spans are already JSON strings); the thread does the SQLite work. The process is never kept alive by it, and `waitSync` lets exit
  * handlers wait for the last writes.
  */
 export class BackgroundWriter {
@@ -83,7 +83,7 @@ export class BackgroundWriter {
     return this.posted - Atomics.load(this.processed, 0);
   }
 
-  write(traces: readonly TraceRecord[]): void {
+  write(traces: readonly EncodedTrace[]): void {
     // A burst that outruns the thread waits for it instead of growing without bound.
     if (this.backlog > MAX_BACKLOG) this.waitSync(30_000, MAX_BACKLOG / 2);
     this.worker.postMessage({ traces });

@@ -1,6 +1,7 @@
 import type { TraceRecord } from '../types.js';
 import { BackgroundWriter } from './background-writer.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
+import { encodeEach, rejectUnencoded } from './trace-writer.js';
 
 /**
  * The local store as the SDK's destination: reads and annotations on this thread, writes of
@@ -19,8 +20,10 @@ export class LocalStoreDestination extends LocalStore {
   }
 
   override export(traces: readonly TraceRecord[]): void {
-    if (this.background?.usable) this.background.write(traces);
-    else super.export(traces);
+    if (!this.background?.usable) return super.export(traces);
+    const { encoded, unencoded, firstError } = encodeEach(traces);
+    this.background.write(encoded);
+    rejectUnencoded(this.path, traces.length, unencoded, firstError);
   }
 
   /** Resolves once every trace handed over so far is in the file. */

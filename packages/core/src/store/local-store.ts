@@ -10,6 +10,7 @@ import { type ExperimentInfo, findExperiment, getOrInsertExperimentByName } from
 import {
   assessmentFromRow,
   assessmentParams,
+  type EncodedTrace,
   groupKeyValues,
   type SqlValue,
   TRACE_NAME_TAG,
@@ -19,7 +20,7 @@ import {
 import { DEFAULT_EXPERIMENT_ID } from './schema.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, withBusyRetry } from './sqlite-util.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { TraceWriter } from './trace-writer.js';
+import { encodeEach, rejectUnencoded, TraceWriter } from './trace-writer.js';
 
 export interface LocalStoreOptions {
   /** The SQLite file; parent directories are created. `:memory:` gives a private in-memory store. */
@@ -110,6 +111,17 @@ export class LocalStore implements TraceStore {
    * are then reported in a `StoreWriteError`.
    */
   export(traces: readonly TraceRecord[]): void {
+    this.assertOpen();
+    const { encoded, unencoded, firstError } = encodeEach(traces);
+    this.writer.write(encoded);
+    rejectUnencoded(this.path, traces.length, unencoded, firstError);
+  }
+
+  /**
+   * `export` for traces already encoded (by the application's thread, for the writer thread).
+   * @internal
+   */
+  exportEncoded(traces: readonly EncodedTrace[]): void {
     this.assertOpen();
     this.writer.write(traces);
   }
@@ -223,14 +235,18 @@ export class LocalStore implements TraceStore {
   setTraceTag(traceId: string, key: string, value: string): void {
     this.writeTx(() => {
       this.requireTrace(traceId);
-      this.s.upsertTag.run(traceId, key, String(value));
       if (key === TRACE_NAME_TAG) this.s.setTraceName.run(String(value), traceId);
+      else this.s.upsertTag.run(traceId, key, String(value));
     });
   }
 
-  /** Removes a tag from a trace. @returns whether the tag existed. */
+  /** Removes a tag from a trace (`mlflow.traceName`: the trace has no name then). @returns whether the tag existed. */
   deleteTraceTag(traceId: string, key: string): boolean {
-    return this.writeTx(() => this.s.deleteTag.run(traceId, key).changes > 0);
+    return this.writeTx(() =>
+      key === TRACE_NAME_TAG
+        ? this.s.clearTraceName.run(traceId).changes > 0
+        : this.s.deleteTag.run(traceId, key).changes > 0,
+    );
   }
 
   /**

@@ -115,6 +115,25 @@ function totalCost(json: string | undefined): number | null {
   }
 }
 
+/**
+ * A trace in the form the writer takes: its info, its name, and each span's `insertSpan`
+ * parameters (the span already as JSON). Made where the trace is (for the writer thread, on
+ * the application's thread), so only strings and numbers cross to the writer.
+ */
+export interface EncodedTrace {
+  info: TraceInfo;
+  name: string | null;
+  spanRows: SqlValue[][];
+}
+
+export function encodeTrace(record: { info: TraceInfo; data?: { spans?: readonly SpanData[] } }): EncodedTrace {
+  const spans = record.data?.spans ?? [];
+  const traceId = record.info.traceId;
+  const spanRows: SqlValue[][] = new Array(spans.length);
+  for (let i = 0; i < spans.length; i++) spanRows[i] = spanParams(traceId, spans[i]);
+  return { info: record.info, name: traceName(record.info, spans), spanRows };
+}
+
 /** Parameters of `insertSpan`, in column order; the whole span goes to `content` as JSON. */
 export function spanParams(traceId: string, span: SpanData): SqlValue[] {
   return [
@@ -195,6 +214,8 @@ export function traceInfoFromRow(
   traceMetadata: Record<string, string>,
   assessments: Assessment[],
 ): TraceInfo {
+  // The trace's name is its `mlflow.traceName` tag (stored once, in the `name` column).
+  if (row.name !== null && tags[TRACE_NAME_TAG] === undefined) tags[TRACE_NAME_TAG] = row.name;
   const info: TraceInfo = {
     traceId: row.trace_id,
     experimentId: row.experiment_id,

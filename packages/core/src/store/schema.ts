@@ -125,8 +125,9 @@ CREATE INDEX traces_stats ON traces (trace_id, experiment_id, request_time, stat
 
 /**
  * Version 3, for a cheaper write per trace: metadata shared by every trace of a process (see
- * `shared-metadata.ts`) moves to sets stored once; spans keep only the indexes searches use
- * (their primary key, and the error spans for error groups).
+ * `shared-metadata.ts`) moves to sets stored once; the `mlflow.traceName` tag is the `name`
+ * column only; spans keep only the indexes searches use (their primary key, and the error
+ * spans for error groups).
  */
 const V3_SQL = `
 CREATE TABLE metadata_sets (
@@ -153,6 +154,9 @@ UPDATE traces SET metadata_set = (
   WHERE trace_id IN (SELECT trace_id FROM v3_sets);
 DELETE FROM trace_metadata WHERE ${SHARED_KEY_SQL};
 DROP TABLE v3_sets;
+
+-- A trace's name tag is its name column.
+DELETE FROM trace_tags WHERE key = 'mlflow.traceName';
 
 DROP INDEX spans_name;
 DROP INDEX spans_type;

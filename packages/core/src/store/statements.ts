@@ -49,6 +49,7 @@ export interface Statements {
   upsertTag: Stmt;
   deleteTag: Stmt;
   setTraceName: Stmt;
+  clearTraceName: Stmt;
 }
 
 const IDS = 'SELECT value FROM json_each(?)';
@@ -127,5 +128,6 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     deleteTag: p('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?'),
     setTraceName: p('UPDATE traces SET name = ? WHERE trace_id = ?'),
+    clearTraceName: p('UPDATE traces SET name = NULL WHERE trace_id = ? AND name IS NOT NULL'),
   };
 }

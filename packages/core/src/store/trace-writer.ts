@@ -3,9 +3,9 @@
  * with the cached prepared statements, replacing any earlier rows of the same trace ids.
  */
 import type Database from 'better-sqlite3';
-import type { TraceRecord } from '../types.js';
 import { ensureExperimentId } from './experiments.js';
-import { assessmentParams, spanParams, TRACE_NAME_TAG, traceName, traceParams } from './rows.js';
+import type { TraceRecord } from '../types.js';
+import { assessmentParams, type EncodedTrace, encodeTrace, TRACE_NAME_TAG, traceParams } from './rows.js';
 import { isSharedMetadataKey, sharedSetDigest } from './shared-metadata.js';
 import { isBusyError, withBusyRetry } from './sqlite-util.js';
 import type { Statements } from './statements.js';
@@ -16,18 +16,62 @@ export class StoreWriteError extends Error {
     message: string,
     readonly failedTraceIds: string[],
     options: { cause: unknown },
+    /** Traces that can never be written (they cannot be encoded); a retry would fail again. */
+    readonly rejected?: readonly TraceRecord[],
   ) {
     super(message, options);
     this.name = 'StoreWriteError';
   }
 }
 
+/**
+ * Encodes each trace for the writer; one that cannot be encoded (e.g. a value JSON cannot
+ * hold) is set aside, so it does not hold back the others. `write` then writes the rest and
+ * `rejectUnencoded` reports the ones set aside.
+ */
+export function encodeEach(traces: readonly TraceRecord[]): {
+  encoded: EncodedTrace[];
+  unencoded: TraceRecord[];
+  firstError: unknown;
+} {
+  const encoded: EncodedTrace[] = [];
+  const unencoded: TraceRecord[] = [];
+  let firstError: unknown;
+  for (const trace of traces) {
+    try {
+      encoded.push(encodeTrace(trace));
+    } catch (err) {
+      unencoded.push(trace);
+      firstError ??= err;
+    }
+  }
+  return { encoded, unencoded, firstError };
+}
+
+/** Throws the error for traces `encodeEach` set aside (if any), after the others were written. */
+export function rejectUnencoded(
+  path: string,
+  total: number,
+  unencoded: readonly TraceRecord[],
+  firstError: unknown,
+): void {
+  if (unencoded.length === 0) return;
+  const reason = firstError instanceof Error ? firstError.message : String(firstError);
+  throw new StoreWriteError(
+    `Could not write ${unencoded.length} of ${total} traces to the local trace store at ` +
+      `"${path}" (the others were written): ${reason}`,
+    unencoded.map((t) => t.info?.traceId),
+    { cause: firstError },
+    unencoded,
+  );
+}
+
 export class TraceWriter {
   /** Experiment ids known to exist, so each batch does not look them up again. */
   private readonly knownExperiments = new Set<string>();
-  /** Ids of shared metadata sets by digest (sets never change once written). */
+  /** Ids of shared metadata sets by digest and by entries as seen (sets never change once written). */
   private readonly knownSets = new Map<string, number>();
-  private readonly writeBatch: Database.Transaction<(traces: readonly TraceRecord[]) => void>;
+  private readonly writeBatch: Database.Transaction<(traces: readonly EncodedTrace[]) => void>;
 
   constructor(
     private readonly db: Database.Database,
@@ -35,7 +79,7 @@ export class TraceWriter {
     private readonly path: string,
     private readonly defaultExperimentId: string,
   ) {
-    this.writeBatch = db.transaction((traces: readonly TraceRecord[]) => {
+    this.writeBatch = db.transaction((traces: readonly EncodedTrace[]) => {
       for (const trace of traces) this.writeTrace(trace);
     });
   }
@@ -45,7 +89,7 @@ export class TraceWriter {
    * reason, writes the traces one by one so one bad trace does not hold back the others, and
    * reports the failures in a {@link StoreWriteError}.
    */
-  write(traces: readonly TraceRecord[]): void {
+  write(traces: readonly EncodedTrace[]): void {
     if (traces.length === 0) return;
     try {
       withBusyRetry(this.db, () => this.writeBatch.immediate(traces));
@@ -56,37 +100,42 @@ export class TraceWriter {
     }
   }
 
-  private writeTrace(trace: TraceRecord): void {
+  private writeTrace(trace: EncodedTrace): void {
     const s = this.s;
     const info = trace.info;
-    const spans = trace.data?.spans ?? [];
+    const name = trace.name;
     const traceId = info.traceId;
     const experimentId = info.experimentId || this.defaultExperimentId;
     if (!this.knownExperiments.has(experimentId)) {
       ensureExperimentId(s, experimentId);
       this.knownExperiments.add(experimentId);
     }
-    const name = traceName(info, spans);
     const metadata = info.traceMetadata ?? {};
     let own: string[] | undefined;
     let shared: [string, string][] | undefined;
+    // The entries as they come (no sorting): the usual key of an already known set.
+    let sharedKey = '';
     for (const key of Object.keys(metadata)) {
-      if (isSharedMetadataKey(key)) (shared ??= []).push([key, String(metadata[key])]);
-      else (own ??= []).push(key);
+      if (isSharedMetadataKey(key)) {
+        const value = String(metadata[key]);
+        (shared ??= []).push([key, value]);
+        sharedKey += `${key}\u0000${value}\u0000`;
+      } else (own ??= []).push(key);
     }
-    const params = traceParams(info, experimentId, name, shared ? this.metadataSet(shared) : null);
+    const setId = shared ? (this.knownSets.get(sharedKey) ?? this.metadataSet(shared, sharedKey)) : null;
+    const params = traceParams(info, experimentId, name, setId);
     // A trace id written again replaces all its rows (the delete cascades to them).
     if (s.insertTrace.run(...params).changes === 0) {
       s.deleteTrace.run(traceId);
       s.insertTrace.run(...params);
     }
+    // The name tag is the `name` column (reads add it back to the tags), not a row of its own.
     const tags = info.tags ?? {};
-    for (const key of Object.keys(tags)) s.insertTag.run(traceId, key, String(tags[key]));
-    if (name !== null && tags[TRACE_NAME_TAG] === undefined) {
-      s.insertTag.run(traceId, TRACE_NAME_TAG, name);
+    for (const key of Object.keys(tags)) {
+      if (key !== TRACE_NAME_TAG) s.insertTag.run(traceId, key, String(tags[key]));
     }
     if (own) for (const key of own) s.insertMetadata.run(traceId, key, String(metadata[key]));
-    for (const span of spans) s.insertSpan.run(...spanParams(traceId, span));
+    for (const row of trace.spanRows) s.insertSpan.run(...row);
     const assessments = info.assessments ?? [];
     for (const a of assessments) s.upsertAssessment.run(...assessmentParams(a, traceId));
     for (const a of assessments) {
@@ -96,11 +145,17 @@ export class TraceWriter {
     }
   }
 
-  /** The id of the shared metadata set with these entries, written on first use. */
-  private metadataSet(entries: [string, string][]): number {
+  /**
+   * The id of the shared metadata set with these entries, written on first use; remembered
+   * under `seenAs` (the entries in the order they came) too.
+   */
+  private metadataSet(entries: [string, string][], seenAs: string): number {
     const digest = sharedSetDigest(entries);
     const known = this.knownSets.get(digest);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.knownSets.set(seenAs, known);
+      return known;
+    }
     const s = this.s;
     const inserted = s.insertMetadataSet.run(digest);
     let id: number;
@@ -109,6 +164,7 @@ export class TraceWriter {
       for (const [key, value] of entries) s.insertSharedMetadata.run(id, key, value);
     } else id = s.metadataSetByDigest.get(digest) as number;
     this.knownSets.set(digest, id);
+    this.knownSets.set(seenAs, id);
     return id;
   }
 
@@ -118,7 +174,7 @@ export class TraceWriter {
     this.knownSets.clear();
   }
 
-  private writeOneByOne(traces: readonly TraceRecord[]): void {
+  private writeOneByOne(traces: readonly EncodedTrace[]): void {
     const failed: string[] = [];
     let firstError: unknown;
     for (const trace of traces) {

@@ -5,8 +5,8 @@
  * handler.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { TraceRecord } from '../types.js';
 import { LocalStore } from './local-store.js';
+import type { EncodedTrace } from './rows.js';
 
 interface WriterData {
   path: string;
@@ -24,7 +24,7 @@ const store = new LocalStore({
 });
 
 // Batches that arrive together are written in one transaction: fewer commits, far fewer WAL pages.
-let pending: TraceRecord[] = [];
+let pending: EncodedTrace[] = [];
 let scheduled = false;
 
 function writePending(): void {
@@ -33,7 +33,7 @@ function writePending(): void {
   pending = [];
   let error: string | undefined;
   try {
-    store.export(batch);
+    store.exportEncoded(batch);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
@@ -42,7 +42,7 @@ function writePending(): void {
   if (error) parentPort?.postMessage({ error, count: batch.length });
 }
 
-parentPort?.on('message', (message: { traces: TraceRecord[] }) => {
+parentPort?.on('message', (message: { traces: EncodedTrace[] }) => {
   for (const trace of message.traces) pending.push(trace);
   if (!scheduled) {
     scheduled = true;

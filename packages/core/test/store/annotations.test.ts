@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { searchLocalStore } from '../../src/query/search-local.js';
 import { LocalStore } from '../../src/store/index.js';
 import type { Assessment, Feedback } from '../../src/types.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
@@ -101,16 +102,29 @@ describe('LocalStore annotations and deletion', () => {
     expect(store.getTrace(T1)?.info.tags).toEqual({ 'mlflow.traceName': 'handle_request' });
   });
 
-  it('renames the trace when tag mlflow.traceName is set', () => {
+  it('renames the trace when tag mlflow.traceName is set, and leaves it unnamed when the tag is deleted', () => {
+    const nameOf = (id: string) =>
+      store.database.prepare('SELECT name FROM traces WHERE trace_id = ?').pluck().get(id);
+    const named = (filterString: string) =>
+      searchLocalStore(store, { filterString }).traces.map((t) => t.info.traceId);
     store.setTraceTag(T1, 'mlflow.traceName', 'renamed');
-    const name = store.database.prepare('SELECT name FROM traces WHERE trace_id = ?').pluck().get(T1);
-    expect(name).toBe('renamed');
+    expect(nameOf(T1)).toBe('renamed');
+    expect(store.getTrace(T1)?.info.tags).toEqual({ 'mlflow.traceName': 'renamed' });
+    expect(named("tags.`mlflow.traceName` = 'renamed'")).toEqual([T1]);
+    expect(named("trace.name = 'renamed'")).toEqual([T1]);
+    expect(named("tags.`mlflow.traceName` != 'renamed'")).toHaveLength(3);
+    expect(store.deleteTraceTag(T1, 'mlflow.traceName')).toBe(true);
+    expect(store.deleteTraceTag(T1, 'mlflow.traceName')).toBe(false);
+    expect(nameOf(T1)).toBeNull();
+    expect(store.getTrace(T1)?.info.tags).toEqual({});
+    expect(named("tags.`mlflow.traceName` != 'renamed'")).not.toContain(T1);
   });
 
   it('deletes traces by id, cascading to spans, tags, metadata and assessments', () => {
     const withOwn = simpleTrace(3);
     withOwn.info.traceMetadata = { ...withOwn.info.traceMetadata, 'mlflow.trace.user': 'u-3', app: 'x' };
     store.export([withOwn]);
+    for (const n of [1, 2, 3]) store.setTraceTag(traceIdOf(n), 'reviewed', 'yes');
     expect(count('trace_metadata')).toBe(2);
     store.upsertAssessment(feedback('a-1'));
     expect(store.deleteTraces({ traceIds: [T1, traceIdOf(3), traceIdOf(42)] })).toBe(2);
@@ -118,7 +132,7 @@ describe('LocalStore annotations and deletion', () => {
     expect(store.listTraces().map((i) => i.traceId)).toEqual([traceIdOf(4), traceIdOf(2)]);
     expect(count('traces')).toBe(2);
     expect(count('spans')).toBe(6);
-    expect(count('trace_tags')).toBe(2);
+    expect(count('trace_tags')).toBe(1);
     expect(count('trace_metadata')).toBe(0);
     expect(count('assessments')).toBe(0);
     // The metadata every trace shares is kept once, for the traces that remain.
@@ -127,6 +141,7 @@ describe('LocalStore annotations and deletion', () => {
 
   it('deletes the oldest traces up to a timestamp, at most maxTraces', () => {
     const t3 = simpleTrace(3).info.requestTime;
+    for (const n of [1, 2, 3, 4]) store.setTraceTag(traceIdOf(n), 'reviewed', 'yes');
     expect(store.deleteTraces({ maxTimestampMs: t3, maxTraces: 2 })).toBe(2);
     expect(store.listTraces().map((i) => i.traceId)).toEqual([traceIdOf(4), traceIdOf(3)]);
     expect(store.deleteTraces({ maxTimestampMs: t3 })).toBe(1);
