@@ -126,8 +126,8 @@ CREATE INDEX traces_stats ON traces (trace_id, experiment_id, request_time, stat
 /**
  * Version 3, for a cheaper write per trace: metadata shared by every trace of a process (see
  * `shared-metadata.ts`) moves to sets stored once; the `mlflow.traceName` tag is the `name`
- * column only; spans keep only the indexes searches use (their primary key, and the error
- * spans for error groups).
+ * column only; no index on durations; spans keep only the indexes searches use (their primary
+ * key, and the error spans for error groups).
  */
 const V3_SQL = `
 CREATE TABLE metadata_sets (
@@ -157,6 +157,10 @@ DROP TABLE v3_sets;
 
 -- A trace's name tag is its name column.
 DELETE FROM trace_tags WHERE key = 'mlflow.traceName';
+
+-- Durations arrive in random order (every insert touched a random page); a duration filter
+-- reads the covering traces_stats index or the time-ordered scan instead.
+DROP INDEX traces_duration;
 
 DROP INDEX spans_name;
 DROP INDEX spans_type;
