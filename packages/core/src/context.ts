@@ -57,24 +57,47 @@ const PROBE = createContextKey('autolog.otel-probe');
 const RECHECK_MS = 1000;
 let bridgeActive = false;
 let lastCheck = -Infinity;
+/** The global context manager the cached answer is about (when the API exposes it). */
+let checkedManager: unknown;
+
+/** The registered global context manager (`@opentelemetry/api` keeps it per API version). */
+const managerOf: (() => unknown) | undefined = (() => {
+  const get = (otelContext as unknown as { _getContextManager?: () => unknown })._getContextManager;
+  return typeof get === 'function' ? () => get.call(otelContext) : undefined;
+})();
+
+function probe(): boolean {
+  try {
+    return otelContext.with(ROOT_CONTEXT.setValue(PROBE, true), () => otelContext.active().getValue(PROBE) === true);
+  } catch {
+    return false;
+  }
+}
 
 /**
- * True when the app registered an OpenTelemetry context manager. Checked at most once a second
- * (and cached once true), so the check stays off the hot path.
+ * True when the app registered an OpenTelemetry context manager. The answer is kept until the
+ * registered manager changes (one property read per call), so registering or disabling one takes
+ * effect at once; where the API does not expose the manager, it is re-checked once a second.
  */
 export function otelBridgeActive(): boolean {
+  if (managerOf) {
+    let manager: unknown;
+    try {
+      manager = managerOf();
+    } catch {
+      return false;
+    }
+    if (manager !== checkedManager) {
+      checkedManager = manager;
+      bridgeActive = probe();
+    }
+    return bridgeActive;
+  }
   if (bridgeActive) return true;
   const now = performance.now();
   if (now - lastCheck < RECHECK_MS) return false;
   lastCheck = now;
-  try {
-    bridgeActive = otelContext.with(
-      ROOT_CONTEXT.setValue(PROBE, true),
-      () => otelContext.active().getValue(PROBE) === true,
-    );
-  } catch {
-    bridgeActive = false;
-  }
+  bridgeActive = probe();
   return bridgeActive;
 }
 
@@ -82,6 +105,7 @@ export function otelBridgeActive(): boolean {
 export function resetOtelBridge(): void {
   bridgeActive = false;
   lastCheck = -Infinity;
+  checkedManager = undefined;
 }
 
 /** The parent of a new root: a caller's span (`continueTrace`), else the app's active OpenTelemetry span when the bridge is active. */
