@@ -8,6 +8,11 @@ export interface PipelineOptions extends WorkerOptions {
   experimentId: string;
   /** Finished traces held before conversion; past it they are converted and handed over at once. */
   highWaterMark: number;
+  /**
+   * How long a finished trace may wait so that traces finishing close together are converted
+   * and written as one batch (one transaction, one request) rather than one by one.
+   */
+  exportDelayMs: number;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
@@ -18,11 +23,13 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
   baseBackoffMs: 200,
   maxBackoffMs: 10_000,
   highWaterMark: 2_000,
+  exportDelayMs: 50,
 };
 
 /**
  * Finished traces go here. `enqueue` only appends; conversion to records (serialisation,
- * redaction, token sums) and delivery happen in a later macrotask, batched.
+ * redaction, token sums) and delivery happen later, batched: at most `exportDelayMs` after the
+ * first waiting trace finished (at once when `highWaterMark` traces wait, on flush and at exit).
  */
 export class ExportPipeline {
   readonly workers: DestinationWorker[];
@@ -50,7 +57,8 @@ export class ExportPipeline {
     if (this.pending.length >= this.options.highWaterMark) this.drainNow(true);
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.drain);
+      // Unref'd: waiting traces never keep the process alive (exit hooks flush them).
+      setTimeout(this.drain, this.options.exportDelayMs).unref();
     }
   }
 

@@ -16,6 +16,7 @@ import {
   withSpan,
 } from '../src/index.js';
 import { memoryTracing, spanNamed } from './helpers.js';
+import { DEFAULT_PIPELINE_OPTIONS } from '../src/pipeline.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'autolog-init-'));
 
@@ -194,7 +195,8 @@ describe('export pipeline', () => {
     init({ silent: true, destination: slow, maxQueueTraces: 50 });
     const work = trace(() => 1, { name: 'w' });
     for (let i = 0; i < 300; i++) work();
-    await new Promise((r) => setImmediate(r));
+    // Finished traces wait up to the export delay, so that close ones go out as one batch.
+    await new Promise((r) => setTimeout(r, DEFAULT_PIPELINE_OPTIONS.exportDelayMs + 20));
     const stats = getExportStats()[0];
     expect(stats.dropped).toBeGreaterThan(0);
     expect(stats.pending).toBeLessThanOrEqual(50 + 256);
