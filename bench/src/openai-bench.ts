@@ -49,8 +49,8 @@ process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CFG = QUICK
-  ? { rounds: 3, plain: 30, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 10 }
-  : { rounds: 10, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 25 };
+  ? { rounds: 3, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
+  : { rounds: 10, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 5 };
 const STREAM_CHUNKS = 200;
 const MODEL = 'gpt-4o-mini';
 const MESSAGES = [
@@ -291,26 +291,38 @@ const gc: () => void =
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 let blackhole = 0;
 
-/** One library's batch: `calls` sequential calls (yielding between chunks), then its flush. µs/call. */
-async function batch(lib: Library, mode: Mode, calls: number): Promise<number> {
+/** Times `n` sequential calls through the library (activated around them). Wall µs in total. */
+async function timedChunk(lib: Library, mode: Mode, n: number, offset: number): Promise<number> {
   const client = lib.client!;
   const call = mode === 'plain' ? callPlain : callStreamed;
   lib.activate();
-  gc();
-  let wall = 0n;
   try {
-    for (let done = 0; done < calls; done += CFG.chunk) {
-      const n = Math.min(CFG.chunk, calls - done);
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) blackhole ^= await call(client, done + i);
-      wall += process.hrtime.bigint() - t0;
-      await yieldToEventLoop();
-    }
-    await lib.flush();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) blackhole ^= await call(client, offset + i);
+    return Number(process.hrtime.bigint() - t0) / 1000;
   } finally {
     lib.deactivate();
   }
-  return Number(wall) / 1000 / calls;
+}
+
+/**
+ * One round: `calls` calls per library, in chunks of `CFG.chunk` with the libraries interleaved
+ * chunk by chunk (the order rotated every chunk), so drift of the machine within the round hits
+ * every library alike; then every library's flush (not timed). µs per call, by library.
+ */
+async function round(libs: Library[], mode: Mode, calls: number, r: number): Promise<Map<Library, number>> {
+  gc();
+  const wall = new Map<Library, number>(libs.map((l) => [l, 0]));
+  for (let done = 0, slot = 0; done < calls; done += CFG.chunk, slot++) {
+    const n = Math.min(CFG.chunk, calls - done);
+    for (let i = 0; i < libs.length; i++) {
+      const lib = libs[(i + slot + r) % libs.length];
+      wall.set(lib, wall.get(lib)! + (await timedChunk(lib, mode, n, done)));
+      await yieldToEventLoop();
+    }
+  }
+  for (const lib of libs) await lib.flush();
+  return new Map(libs.map((l) => [l, wall.get(l)! / calls]));
 }
 
 function log(msg: string): void {
@@ -360,10 +372,8 @@ async function main(): Promise<void> {
     log(
       `server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`,
     );
-    for (const lib of libs) {
-      await batch(lib, 'plain', CFG.warmupPlain);
-      await batch(lib, 'streamed', CFG.warmupStreamed);
-    }
+    await round(libs, 'plain', CFG.warmupPlain, 0);
+    await round(libs, 'streamed', CFG.warmupStreamed, 0);
     const before = new Map<Library, number | undefined>();
     for (const lib of libs) before.set(lib, await lib.delivered(sink));
     const results: Record<Mode, Map<Library, number[]>> = {
@@ -371,10 +381,10 @@ async function main(): Promise<void> {
       streamed: new Map(libs.map((l) => [l, []])),
     };
     for (let r = 0; r < CFG.rounds; r++) {
-      // Rotate the order every round so no library always runs right after another's flush.
-      const order = libs.map((_, i) => libs[(i + r) % libs.length]);
-      for (const lib of order) results.plain.get(lib)!.push(await batch(lib, 'plain', CFG.plain));
-      for (const lib of order) results.streamed.get(lib)!.push(await batch(lib, 'streamed', CFG.streamed));
+      for (const mode of ['plain', 'streamed'] as const) {
+        const perCall = await round(libs, mode, mode === 'plain' ? CFG.plain : CFG.streamed, r);
+        for (const lib of libs) results[mode].get(lib)!.push(perCall.get(lib)!);
+      }
       log(`round ${r + 1}/${CFG.rounds} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
     const delivered = new Map<Library, string>();
@@ -440,7 +450,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      '\nadded = median over rounds of (library − untraced in the same round), wall time per call, flush excluded (each batch is flushed after timing).\n' +
+      `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls; flushes are not timed.\n` +
         'server: @autolog/testkit OpenAI server in a child process on 127.0.0.1; sink for Langfuse/LangSmith: ./sink.ts child process.',
     );
     for (const lib of ALL) console.log(`  ${lib.name}: ${lib.how}`);
