@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autolog, flushTraces, LocalStore, MemoryDestination } from '@autolog/core';
+import { autolog, flushTraces, init, LocalStore, MemoryDestination } from '@autolog/core';
 import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiPlugin } from '../src/index.js';
@@ -32,6 +32,19 @@ describe('autolog() from @autolog/core', () => {
     });
     await flushTraces();
     expect(mem.traces.flatMap((t) => t.data.spans.map((s) => s.spanType))).toEqual(['CHAT_MODEL']);
+  });
+
+  it('keeps the destination set by init() when called with silent only', async () => {
+    const mem = new MemoryDestination();
+    init({ destination: mem, silent: true });
+    await autolog({ silent: true, integrations: ['openai'] });
+    const OpenAI = (await import('openai')).default;
+    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await flushTraces();
+    expect(mem.traces).toHaveLength(1);
   });
 
   it('enables only the named integrations', async () => {

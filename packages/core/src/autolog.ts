@@ -99,8 +99,8 @@ function __filenameOrUrl(): string | undefined {
 }
 
 /**
- * One-line setup: configures tracing (as `init`, when options are given or it was not called
- * yet) and enables every installed integration — `@autolog/openai`, `@autolog/langchain`,
+ * One-line setup: configures tracing (as `init`, when options other than `silent` are given or
+ * `init` was not called yet) and enables every installed integration — `@autolog/openai`, `@autolog/langchain`,
  * `@autolog/azure-assistants` — or the ones named. Never throws for a missing integration:
  * the result (also logged in one line) says what was enabled and what was skipped and why.
  *
@@ -110,7 +110,9 @@ function __filenameOrUrl(): string | undefined {
  */
 export async function autolog(options: AutologOptions = {}): Promise<AutologResult> {
   const { integrations, integrationOptions, ...initOptions } = options;
-  if (Object.keys(initOptions).length || !isInitialized()) init(initOptions);
+  // `silent` alone only quiets the report: it does not replace a configuration made by `init`.
+  const configures = Object.keys(initOptions).some((key) => key !== 'silent');
+  if (configures || !isInitialized()) init(initOptions);
   const fromEnv = process.env.AUTOLOG_INTEGRATIONS?.split(',')
     .map((s) => s.trim())
     .filter(Boolean) as IntegrationName[] | undefined;
