@@ -28,14 +28,18 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
 
 /**
  * Finished traces go here. `enqueue` only appends; conversion to records (serialisation,
- * redaction, token sums) and delivery happen later, batched: at most `exportDelayMs` after the
- * first waiting trace finished (at once when `highWaterMark` traces wait, on flush and at exit).
+ * redaction, token sums) and delivery happen later, batched: in the next macrotask once a batch
+ * (`batchSize`) is waiting, else at most `exportDelayMs` after the first waiting trace finished
+ * — so a steady trickle is still written in batches, while under load traces leave young (no
+ * promotion to the old generation) — and at once when `highWaterMark` traces wait, on flush
+ * and at exit.
  */
 export class ExportPipeline {
   readonly workers: DestinationWorker[];
   private readonly options: PipelineOptions;
   private pending: TraceBuffer[] = [];
-  private scheduled = false;
+  private immediate = false;
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(destinations: Destination[], options: PipelineOptions) {
@@ -52,13 +56,18 @@ export class ExportPipeline {
       diag.once('warn', 'closed-pipeline', 'a trace finished after shutdown(); it was not exported');
       return;
     }
-    this.pending.push(buffer);
+    const waiting = this.pending.push(buffer);
     // A burst that never yields to the event loop: convert and write now, so memory stays bounded.
-    if (this.pending.length >= this.options.highWaterMark) this.drainNow(true);
-    else if (!this.scheduled) {
-      this.scheduled = true;
+    if (waiting >= this.options.highWaterMark) this.drainNow(true);
+    else if (waiting >= this.options.batchSize) {
+      if (!this.immediate) {
+        this.immediate = true;
+        setImmediate(this.drain);
+      }
+    } else if (!this.timer) {
       // Unref'd: waiting traces never keep the process alive (exit hooks flush them).
-      setTimeout(this.drain, this.options.exportDelayMs).unref();
+      this.timer = setTimeout(this.drain, this.options.exportDelayMs);
+      this.timer.unref();
     }
   }
 
@@ -67,7 +76,11 @@ export class ExportPipeline {
 
   /** `sync`: synchronous destinations write everything before this returns (exit, bursts). */
   drainNow(sync: boolean): void {
-    this.scheduled = false;
+    this.immediate = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (!this.pending.length) return;
     const buffers = this.pending;
     this.pending = [];
