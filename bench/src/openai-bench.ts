@@ -292,14 +292,24 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 let blackhole = 0;
 
 /** Times `n` sequential calls through the library (activated around them). Wall µs in total. */
-async function timedChunk(lib: Library, mode: Mode, n: number, offset: number): Promise<number> {
+async function timedChunk(
+  lib: Library,
+  mode: Mode,
+  n: number,
+  offset: number,
+): Promise<{ wall: number; cpu: number }> {
   const client = lib.client!;
   const call = mode === 'plain' ? callPlain : callStreamed;
   lib.activate();
   try {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) blackhole ^= await call(client, offset + i);
-    return Number(process.hrtime.bigint() - t0) / 1000;
+    const wall = Number(process.hrtime.bigint() - t0) / 1000;
+    // The library's own export work for these calls is its cost, not the next library's.
+    await lib.flush();
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: c.user + c.system };
   } finally {
     lib.deactivate();
   }
@@ -308,21 +318,29 @@ async function timedChunk(lib: Library, mode: Mode, n: number, offset: number): 
 /**
  * One round: `calls` calls per library, in chunks of `CFG.chunk` with the libraries interleaved
  * chunk by chunk (the order rotated every chunk), so drift of the machine within the round hits
- * every library alike; then every library's flush (not timed). µs per call, by library.
+ * every library alike. After each chunk the library flushes (not in the wall time, in the CPU).
+ * Wall and all-in CPU µs per call, by library.
  */
-async function round(libs: Library[], mode: Mode, calls: number, r: number): Promise<Map<Library, number>> {
+async function round(
+  libs: Library[],
+  mode: Mode,
+  calls: number,
+  r: number,
+): Promise<Map<Library, { wall: number; cpu: number }>> {
   gc();
-  const wall = new Map<Library, number>(libs.map((l) => [l, 0]));
+  const sums = new Map<Library, { wall: number; cpu: number }>(libs.map((l) => [l, { wall: 0, cpu: 0 }]));
   for (let done = 0, slot = 0; done < calls; done += CFG.chunk, slot++) {
     const n = Math.min(CFG.chunk, calls - done);
     for (let i = 0; i < libs.length; i++) {
       const lib = libs[(i + slot + r) % libs.length];
-      wall.set(lib, wall.get(lib)! + (await timedChunk(lib, mode, n, done)));
+      const t = await timedChunk(lib, mode, n, done);
+      const sum = sums.get(lib)!;
+      sum.wall += t.wall;
+      sum.cpu += t.cpu;
       await yieldToEventLoop();
     }
   }
-  for (const lib of libs) await lib.flush();
-  return new Map(libs.map((l) => [l, wall.get(l)! / calls]));
+  return new Map(libs.map((l) => [l, { wall: sums.get(l)!.wall / calls, cpu: sums.get(l)!.cpu / calls }]));
 }
 
 function log(msg: string): void {
@@ -380,10 +398,17 @@ async function main(): Promise<void> {
       plain: new Map(libs.map((l) => [l, []])),
       streamed: new Map(libs.map((l) => [l, []])),
     };
+    const cpuResults: Record<Mode, Map<Library, number[]>> = {
+      plain: new Map(libs.map((l) => [l, []])),
+      streamed: new Map(libs.map((l) => [l, []])),
+    };
     for (let r = 0; r < CFG.rounds; r++) {
       for (const mode of ['plain', 'streamed'] as const) {
         const perCall = await round(libs, mode, mode === 'plain' ? CFG.plain : CFG.streamed, r);
-        for (const lib of libs) results[mode].get(lib)!.push(perCall.get(lib)!);
+        for (const lib of libs) {
+          results[mode].get(lib)!.push(perCall.get(lib)!.wall);
+          cpuResults[mode].get(lib)!.push(perCall.get(lib)!.cpu);
+        }
       }
       log(`round ${r + 1}/${CFG.rounds} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     }
@@ -414,12 +439,17 @@ async function main(): Promise<void> {
             'n/a',
             'n/a',
             'n/a',
+            'n/a',
+            'n/a',
             lib === untraced ? '—' : `n/a: ${lib.unavailable}`,
           ]);
           continue;
         }
         const xs = res.get(lib)!;
         const added = median(xs.map((x, i) => x - base[i]));
+        const cpu = cpuResults[mode].get(lib)!;
+        const cpuBase = cpuResults[mode].get(untraced)!;
+        const cpuAdded = median(cpu.map((x, i) => x - cpuBase[i]));
         const isBase = lib === untraced;
         rows.push([
           lib.name,
@@ -427,6 +457,8 @@ async function main(): Promise<void> {
           isBase ? '—' : fmtAdded(added),
           isBase ? '—' : fmtPctSigned(added / baseMed),
           `${(relMad(xs) * 100).toFixed(1)} %`,
+          fmtUs0(median(cpu)),
+          isBase ? '—' : fmtAdded(cpuAdded),
           delivered.get(lib) ?? '—',
         ]);
       }
@@ -443,6 +475,8 @@ async function main(): Promise<void> {
             'added vs untraced',
             '% of untraced',
             'spread (MAD)',
+            'CPU / call',
+            'added CPU',
             'spans delivered (plain+streamed)',
           ],
           rows,
@@ -450,7 +484,8 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls; flushes are not timed.\n` +
+      `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls and flush after each turn (flushes are not in the wall time).\n` +
+        'CPU / call = process CPU (all threads: the app thread, the local store writer, GC) for the calls and the flush after them; the server and sink run in other processes.\n' +
         'server: @autolog/testkit OpenAI server in a child process on 127.0.0.1; sink for Langfuse/LangSmith: ./sink.ts child process.',
     );
     for (const lib of ALL) console.log(`  ${lib.name}: ${lib.how}`);
