@@ -68,7 +68,10 @@ const managerOf: (() => unknown) | undefined = (() => {
 
 function probe(): boolean {
   try {
-    return otelContext.with(ROOT_CONTEXT.setValue(PROBE, true), () => otelContext.active().getValue(PROBE) === true);
+    return otelContext.with(
+      ROOT_CONTEXT.setValue(PROBE, true),
+      () => otelContext.active().getValue(PROBE) === true,
+    );
   } catch {
     return false;
   }

@@ -15,8 +15,8 @@ import {
   trace,
   withSpan,
 } from '../src/index.js';
-import { memoryTracing, spanNamed } from './helpers.js';
 import { DEFAULT_PIPELINE_OPTIONS } from '../src/pipeline.js';
+import { memoryTracing, spanNamed } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'autolog-init-'));
 

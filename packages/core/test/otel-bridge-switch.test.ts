@@ -22,9 +22,12 @@ afterAll(async () => {
 describe('OpenTelemetry bridge switch', () => {
   it('bridges only while the app has a context manager registered', async () => {
     const seen: Array<string | undefined> = [];
-    const probe = trace(async () => {
-      seen.push(otelTrace.getSpanContext(otelContext.active())?.spanId);
-    }, { name: 'probe' });
+    const probe = trace(
+      async () => {
+        seen.push(otelTrace.getSpanContext(otelContext.active())?.spanId);
+      },
+      { name: 'probe' },
+    );
 
     expect(otelBridgeActive()).toBe(false);
     await probe();

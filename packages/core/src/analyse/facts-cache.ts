@@ -285,13 +285,7 @@ export function groupColumn(store: LocalStore, cache: Cache, key: GroupKey): Gro
       field.entity === 'tag'
         ? 'SELECT trace_id, value FROM trace_tags WHERE key = ?'
         : metadataValuesSql(field.key);
-    fillColumn(
-      cache,
-      column,
-      prepareCached(db, sql)
-        .raw()
-        .iterate(field.key) as Iterable<[string, string]>,
-    );
+    fillColumn(cache, column, prepareCached(db, sql).raw().iterate(field.key) as Iterable<[string, string]>);
   }
   columns.set(cacheKey, column);
   return column;

@@ -13,9 +13,9 @@
  * - a missing value (no client request id, no name) never compares true, also for != and NOT IN.
  */
 import type Database from 'better-sqlite3';
-import type { FilterCondition } from './ast.js';
 import { TRACE_NAME_TAG } from '../store/rows.js';
 import { isSharedMetadataKey } from '../store/shared-metadata.js';
+import type { FilterCondition } from './ast.js';
 import { likeInJson, likeMatches, likeToGlob } from './like.js';
 
 export type SqlParam = string | number | null;

@@ -20,7 +20,10 @@ export class LocalStoreDestination extends LocalStore {
   }
 
   override export(traces: readonly TraceRecord[]): void {
-    if (!this.background?.usable) return super.export(traces);
+    if (!this.background?.usable) {
+      super.export(traces);
+      return;
+    }
     const { encoded, unencoded, firstError } = encodeEach(traces);
     this.background.write(encoded);
     rejectUnencoded(this.path, traces.length, unencoded, firstError);

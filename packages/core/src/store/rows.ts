@@ -126,7 +126,10 @@ export interface EncodedTrace {
   spanRows: SqlValue[][];
 }
 
-export function encodeTrace(record: { info: TraceInfo; data?: { spans?: readonly SpanData[] } }): EncodedTrace {
+export function encodeTrace(record: {
+  info: TraceInfo;
+  data?: { spans?: readonly SpanData[] };
+}): EncodedTrace {
   const spans = record.data?.spans ?? [];
   const traceId = record.info.traceId;
   const spanRows: SqlValue[][] = new Array(spans.length);

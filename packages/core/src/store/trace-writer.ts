@@ -3,8 +3,8 @@
  * with the cached prepared statements, replacing any earlier rows of the same trace ids.
  */
 import type Database from 'better-sqlite3';
-import { ensureExperimentId } from './experiments.js';
 import type { TraceRecord } from '../types.js';
+import { ensureExperimentId } from './experiments.js';
 import { assessmentParams, type EncodedTrace, encodeTrace, TRACE_NAME_TAG, traceParams } from './rows.js';
 import { isSharedMetadataKey, sharedSetDigest } from './shared-metadata.js';
 import { isBusyError, withBusyRetry } from './sqlite-util.js';

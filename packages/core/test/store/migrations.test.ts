@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { searchLocalStore } from '../../src/query/search-local.js';
 import {
   LocalStore,
   MIGRATIONS,
@@ -9,7 +10,6 @@ import {
   SCHEMA_VERSION,
   SchemaVersionError,
 } from '../../src/store/index.js';
-import { searchLocalStore } from '../../src/query/search-local.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 
 describe('LocalStore opening and migrations', () => {
