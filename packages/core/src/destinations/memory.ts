@@ -8,6 +8,8 @@ export class MemoryDestination implements TraceStore {
   readonly name = 'memory';
   readonly traces: TraceRecord[] = [];
   private readonly maxTraces: number;
+  /** Ids written so far (a superset of those in `traces`, which callers may edit). */
+  private readonly seen = new Set<string>();
 
   constructor(options: { maxTraces?: number } = {}) {
     this.maxTraces = options.maxTraces ?? 10_000;
@@ -15,11 +17,19 @@ export class MemoryDestination implements TraceStore {
 
   export(traces: readonly TraceRecord[]): void {
     for (const t of traces) {
-      const existing = this.traces.findIndex((x) => x.info.traceId === t.info.traceId);
-      if (existing >= 0) this.traces.splice(existing, 1);
+      const id = t.info.traceId;
+      // Only an id seen before can be a replacement: no scan of the list for new traces.
+      if (this.seen.has(id)) {
+        const existing = this.traces.findIndex((x) => x.info.traceId === id);
+        if (existing >= 0) this.traces.splice(existing, 1);
+      } else this.seen.add(id);
       this.traces.push(t);
     }
-    if (this.traces.length > this.maxTraces) this.traces.splice(0, this.traces.length - this.maxTraces);
+    if (this.traces.length > this.maxTraces) {
+      for (const old of this.traces.splice(0, this.traces.length - this.maxTraces)) {
+        this.seen.delete(old.info.traceId);
+      }
+    }
   }
 
   getTrace(traceId: string): TraceRecord | null {
@@ -28,5 +38,6 @@ export class MemoryDestination implements TraceStore {
 
   clear(): void {
     this.traces.length = 0;
+    this.seen.clear();
   }
 }
