@@ -45,6 +45,8 @@ interface Entry {
 }
 
 const DOWN_PROBE_ATTEMPTS = 1;
+/** How long one macrotask keeps handing batches to a synchronous destination. */
+const PUMP_BUDGET_MS = 4;
 
 /**
  * Delivers records to one destination in batches, with retries, a bounded queue and, for
@@ -251,10 +253,12 @@ export class DestinationWorker {
   }
 
   private pump(sync = false): void {
+    const started = performance.now();
     let batches = 0;
     while (!this.inFlight && !this.backoff) {
-      if (!sync && batches++ > 0) {
-        // One synchronous batch per macrotask keeps the app's event loop responsive.
+      if (!sync && batches++ > 0 && performance.now() - started >= PUMP_BUDGET_MS) {
+        // A synchronous destination writes for a few milliseconds per macrotask, so the app's
+        // event loop stays responsive; a fast one (a post to a thread) empties the queue at once.
         if (this.queue.length || (this.stats.inSpool && !this.exiting)) this.schedulePump();
         break;
       }

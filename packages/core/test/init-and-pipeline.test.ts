@@ -188,6 +188,24 @@ describe('export pipeline', () => {
     });
   });
 
+  it('keeps up with a fast synchronous destination when the app yields only now and then', async () => {
+    let received = 0;
+    init({
+      silent: true,
+      destination: { name: 'fast', export: (t) => void (received += t.length) },
+      maxQueueTraces: 1_000,
+    });
+    const work = trace(async (x: number) => x + 1, { name: 'w' });
+    // 20,000 traces, one event-loop turn per 250: far more than one batch arrives per turn.
+    for (let i = 0; i < 20_000; i += 250) {
+      for (let j = 0; j < 250; j++) await work(j);
+      await new Promise((r) => setImmediate(r));
+    }
+    await flushTraces(10_000);
+    expect(getExportStats()[0]).toMatchObject({ exported: 20_000, dropped: 0 });
+    expect(received).toBe(20_000);
+  });
+
   it('bounds the queue of a stalled destination and counts what it drops', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
