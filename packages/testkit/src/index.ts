@@ -1,3 +1,9 @@
+export {
+  type ConformanceCheck,
+  type ConformanceSpan,
+  type PluginHarness,
+  pluginConformance,
+} from './conformance.js';
 export { startMlflowServer } from './mlflow/server.js';
 export { MlflowState, type StoredExperiment, type StoredTrace } from './mlflow/state.js';
 export type {
