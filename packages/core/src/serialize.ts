@@ -56,8 +56,17 @@ function clampInt(value: unknown, fallback: number, min: number, max: number): n
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
+/** Options made by {@link resolveSerializeOptions} (frozen, so they stay resolved). */
+const RESOLVED = new WeakSet<object>();
+
 /** Resolve option defaults once (so callers can precompute them). Invalid values fall back to defaults. */
 export function resolveSerializeOptions(options?: SerializeOptions): Required<SerializeOptions> {
+  const out = Object.freeze(resolveOptions(options));
+  RESOLVED.add(out);
+  return out;
+}
+
+function resolveOptions(options?: SerializeOptions): Required<SerializeOptions> {
   if (options === undefined) return { ...DEFAULTS };
   try {
     return {
@@ -90,7 +99,13 @@ interface WalkState {
 }
 
 function newState(options: SerializeOptions | undefined): WalkState {
-  const o = options === undefined ? DEFAULTS : resolveSerializeOptions(options);
+  // The settings hold resolved options: a snapshot uses them as they are.
+  const o =
+    options === undefined
+      ? DEFAULTS
+      : RESOLVED.has(options)
+        ? (options as Required<SerializeOptions>)
+        : resolveSerializeOptions(options);
   return {
     maxLength: o.maxLength,
     maxDepth: o.maxDepth,
