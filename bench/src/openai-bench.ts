@@ -50,7 +50,7 @@ process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
 const QUICK = process.env.BENCH_QUICK === '1';
 const CFG = QUICK
   ? { rounds: 3, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
-  : { rounds: 10, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 5 };
+  : { rounds: 20, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 5 };
 const STREAM_CHUNKS = 200;
 const MODEL = 'gpt-4o-mini';
 const MESSAGES = [
