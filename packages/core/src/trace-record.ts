@@ -2,55 +2,63 @@ import { redactSpan } from './redact.js';
 import { settings } from './settings.js';
 import { sourceMetadata } from './source-metadata.js';
 import type { TraceBuffer } from './trace-buffer.js';
-import type { SpanData, TokenCost, TokenUsage, TraceRecord } from './types.js';
+import type { SpanData, TokenCost, TokenUsage, TraceInfo, TraceRecord } from './types.js';
 
 export const TOKEN_USAGE_KEY = 'mlflow.chat.tokenUsage';
 export const COST_KEY = 'mlflow.llm.cost';
 export const PREVIEW_LENGTH = 1000;
 
+const SCHEMA_VERSION_KEY = 'mlflow.trace_schema.version';
+
+/** Where the traces of this process come from, and the schema version: the same for every trace. */
+let processMetadata: Readonly<Record<string, string>> | undefined;
+
 /** Turns a finished trace buffer into the record destinations receive (off the hot path). */
 export function buildTraceRecord(buffer: TraceBuffer, experimentId: string): TraceRecord {
   const config = settings();
-  const spans: SpanData[] = buffer.spans.map((span) => {
-    const data = span.toData();
+  const redacting = config.scrubSecrets || config.redact !== undefined;
+  const live = buffer.spans;
+  const spans: SpanData[] = new Array(live.length);
+  for (let i = 0; i < live.length; i++) {
+    const data = live[i].toData();
     data.attributes['mlflow.spanType'] = data.spanType;
-    return config.scrubSecrets || config.redact ? redactSpan(data, config.scrubSecrets, config.redact) : data;
-  });
+    spans[i] = redacting ? redactSpan(data, config.scrubSecrets, config.redact) : data;
+  }
   const root = spans[0];
   const usage = sumOverTrace(spans, TOKEN_USAGE_KEY, addUsage);
   const cost = sumOverTrace(spans, COST_KEY, addCost);
-  const traceMetadata: Record<string, string> = {
-    ...sourceMetadata(),
-    'mlflow.trace_schema.version': '3',
-    ...buffer.metadata,
-  };
+  processMetadata ??= { ...sourceMetadata(), [SCHEMA_VERSION_KEY]: '3' };
+  // Plain assignments, not spreads into a literal: this runs for every trace.
+  const traceMetadata: Record<string, string> = Object.assign({}, processMetadata);
+  if (buffer.metadata) Object.assign(traceMetadata, buffer.metadata);
   if (usage) traceMetadata['mlflow.trace.tokenUsage'] = JSON.stringify(usage);
   if (cost) traceMetadata['mlflow.trace.cost'] = JSON.stringify(cost);
+  const tags: Record<string, string> = { 'mlflow.traceName': root.name };
+  if (buffer.tags) Object.assign(tags, buffer.tags);
   const startMs = root.startTimeNs / 1e6;
   const endMs = (root.endTimeNs ?? root.startTimeNs) / 1e6;
-  return {
-    info: {
-      traceId: buffer.traceId,
-      ...(buffer.clientRequestId !== undefined ? { clientRequestId: buffer.clientRequestId } : {}),
-      experimentId: buffer.experimentId ?? experimentId,
-      requestTime: Math.floor(startMs),
-      executionDuration: Math.max(0, Math.round((endMs - startMs) * 1000) / 1000),
-      state: buffer.state ?? (root.status.code === 'ERROR' ? 'ERROR' : 'OK'),
-      traceMetadata,
-      tags: { 'mlflow.traceName': root.name, ...buffer.tags },
-      assessments: [],
-      requestPreview: buffer.requestPreview ?? preview(root.inputs),
-      responsePreview: buffer.responsePreview ?? preview(root.outputs),
-      ...(usage ? { tokenUsage: usage } : {}),
-    },
-    data: { spans },
+  const info: TraceInfo = {
+    traceId: buffer.traceId,
+    experimentId: buffer.experimentId ?? experimentId,
+    requestTime: Math.floor(startMs),
+    executionDuration: Math.max(0, Math.round((endMs - startMs) * 1000) / 1000),
+    state: buffer.state ?? (root.status.code === 'ERROR' ? 'ERROR' : 'OK'),
+    traceMetadata,
+    tags,
+    assessments: [],
+    requestPreview: buffer.requestPreview ?? preview(root.inputs),
+    responsePreview: buffer.responsePreview ?? preview(root.outputs),
   };
+  if (buffer.clientRequestId !== undefined) info.clientRequestId = buffer.clientRequestId;
+  if (usage) info.tokenUsage = usage;
+  return { info, data: { spans } };
 }
 
 /** JSON of a root input/output, cut to MLflow's preview length. */
 export function preview(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
   return text.length > PREVIEW_LENGTH ? text.slice(0, PREVIEW_LENGTH) : text;
 }
 
