@@ -113,16 +113,16 @@ export class TraceWriter {
     const metadata = info.traceMetadata ?? {};
     let own: string[] | undefined;
     let shared: [string, string][] | undefined;
-    // The entries as they come (no sorting): the usual key of an already known set.
-    let sharedKey = '';
     for (const key of Object.keys(metadata)) {
-      if (isSharedMetadataKey(key)) {
-        const value = String(metadata[key]);
-        (shared ??= []).push([key, value]);
-        sharedKey += `${key}\u0000${value}\u0000`;
-      } else (own ??= []).push(key);
+      if (isSharedMetadataKey(key)) (shared ??= []).push([key, String(metadata[key])]);
+      else (own ??= []).push(key);
     }
-    const setId = shared ? (this.knownSets.get(sharedKey) ?? this.metadataSet(shared, sharedKey)) : null;
+    let setId: number | null = null;
+    if (shared) {
+      // The entries as they come (no sorting): the usual key of an already known set.
+      const seenAs = JSON.stringify(shared);
+      setId = this.knownSets.get(seenAs) ?? this.metadataSet(shared, seenAs);
+    }
     const params = traceParams(info, experimentId, name, setId);
     // A trace id written again replaces all its rows (the delete cascades to them).
     if (s.insertTrace.run(...params).changes === 0) {
