@@ -83,6 +83,17 @@ export function prepareCached(db: Database.Database, sql: string): Database.Stat
   return stmt;
 }
 
+/** The condition of the partial index `traces_not_ok`, spelled as in the schema. */
+const NOT_OK = "t.state <> 'OK'";
+
+/** True when a status condition can only hold for traces that are not OK. */
+function onlyNotOk(c: FilterCondition): boolean {
+  if (c.field.key !== 'status') return false;
+  if (c.op === '=') return c.value !== 'OK';
+  if (c.op === 'IN') return (c.value as readonly string[]).every((v) => v !== 'OK');
+  return false;
+}
+
 /** `column <op> value` for one condition; pushes its parameters. */
 function compare(column: string, c: FilterCondition, params: SqlParam[], json = false): string {
   const { op, value } = c;
@@ -177,6 +188,8 @@ export function compileConditions(
         } else {
           const column = TRACE_COLUMNS[c.field.key];
           clauses.push(compare(options.noIndexOnTrace ? `+${column}` : column, c, params));
+          // Lets SQLite use the index of traces that are not OK (`traces_not_ok`), a partial index.
+          if (!options.noIndexOnTrace && onlyNotOk(c)) clauses.push(NOT_OK);
         }
         break;
       case 'tag':
