@@ -50,19 +50,35 @@ export function observeStream<S>(stream: S, observer: StreamObserver): S {
   return stream;
 }
 
+function reportFailure(err: unknown): undefined {
+  diag.once('error', 'observe-stream', `recording a stream failed: ${describeError(err)}`);
+  return undefined;
+}
+
+/** The observer with its failures logged instead of thrown (no allocation per item). */
 function guarded(observer: StreamObserver): StreamObserver {
-  const run = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (err) {
-      diag.once('error', 'observe-stream', `recording a stream failed: ${describeError(err)}`);
-      return undefined;
-    }
-  };
   return {
-    add: (item) => run(() => observer.add(item)),
-    finish: (early) => run(() => observer.finish(early)),
-    fail: (error) => run(() => observer.fail(error)),
+    add(item) {
+      try {
+        return observer.add(item);
+      } catch (err) {
+        return reportFailure(err);
+      }
+    },
+    finish(early) {
+      try {
+        observer.finish(early);
+      } catch (err) {
+        reportFailure(err);
+      }
+    },
+    fail(error) {
+      try {
+        observer.fail(error);
+      } catch (err) {
+        reportFailure(err);
+      }
+    },
   };
 }
 
@@ -98,7 +114,9 @@ function observeIterator<T>(
     throw error;
   };
   return {
-    next: (...args: [] | [unknown]) => iterator.next(...args).then(onResult, onError),
+    // No rest parameters: the consumer calls next() for every item.
+    next: (value?: unknown) =>
+      (value === undefined ? iterator.next() : iterator.next(value)).then(onResult, onError),
     return: (value?: any) => {
       finish(true);
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
