@@ -42,18 +42,22 @@ export class OpenAIPlugin extends AutologPlugin {
   protected override readonly resolveFrom = import.meta.url;
   private options: OpenAIAutologOptions = {};
   private priceTable: Record<string, ModelPrice> = DEFAULT_PRICES;
+  /** `AUTOLOG_OPENAI_CAPTURE_CONTENT`, read once per configuration (an environment read costs more than the rest of the check). */
+  private envCapture: boolean | undefined | null = null;
   readonly settings: CallSettings = {
     active: () => this.enabled,
     prices: () => this.priceTable,
     captureContent: () => {
       if (this.options.captureContent !== undefined) return this.options.captureContent;
-      return readEnvFlag('AUTOLOG_OPENAI_CAPTURE_CONTENT') ?? coreSettings().captureContent;
+      if (this.envCapture === null) this.envCapture = readEnvFlag('AUTOLOG_OPENAI_CAPTURE_CONTENT');
+      return this.envCapture ?? coreSettings().captureContent;
     },
   };
 
   configure(options: OpenAIAutologOptions = {}): void {
     this.options = { ...options };
     this.priceTable = options.prices ? { ...DEFAULT_PRICES, ...options.prices } : DEFAULT_PRICES;
+    this.envCapture = null;
   }
 
   protected patch(moduleExports: any): void {

@@ -130,6 +130,28 @@ describe('content capture', () => {
     }
   });
 
+  it('records no messages or outputs when AUTOLOG_OPENAI_CAPTURE_CONTENT=false (read when configured)', async () => {
+    const { module } = OPENAI_VERSIONS[3];
+    openaiPlugin.patchModule(module);
+    process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT = 'false';
+    openaiPlugin.configure({});
+    try {
+      const t = memoryTracing();
+      const { OpenAI } = clientClasses(module);
+      await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+      });
+      const [span] = await t.spans();
+      expect(span.inputs).toBeUndefined();
+      expect(span.outputs).toBeUndefined();
+      expect(span.attributes['mlflow.chat.tokenUsage']).toBeDefined();
+    } finally {
+      delete process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT;
+      openaiPlugin.configure({});
+    }
+  });
+
   it('uses overridden prices for the cost', async () => {
     const { module } = OPENAI_VERSIONS[3];
     openaiPlugin.patchModule(module);
