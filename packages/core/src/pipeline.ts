@@ -23,7 +23,7 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'experimentId'> = {
   baseBackoffMs: 200,
   maxBackoffMs: 10_000,
   highWaterMark: 2_000,
-  exportDelayMs: 50,
+  exportDelayMs: 250,
 };
 
 /**
