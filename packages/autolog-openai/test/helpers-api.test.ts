@@ -110,42 +110,36 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
 });
 
 describe('content capture', () => {
-  it('records no messages or outputs when captureContent is false, but keeps usage', async () => {
+  /** One chat call on openai 7; its span keeps usage but no messages or outputs. */
+  async function expectNoContent(): Promise<void> {
     const { module } = OPENAI_VERSIONS[3];
     openaiPlugin.patchModule(module);
+    const t = memoryTracing();
+    const { OpenAI } = clientClasses(module);
+    await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+    });
+    const [span] = await t.spans();
+    expect(span.inputs).toBeUndefined();
+    expect(span.outputs).toBeUndefined();
+    expect(span.attributes['mlflow.chat.tokenUsage']).toBeDefined();
+  }
+
+  it('records no messages or outputs when captureContent is false, but keeps usage', async () => {
     openaiPlugin.configure({ captureContent: false });
     try {
-      const t = memoryTracing();
-      const { OpenAI } = clientClasses(module);
-      await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
-        model: 'gpt-4o-mini',
-        messages,
-      });
-      const [span] = await t.spans();
-      expect(span.inputs).toBeUndefined();
-      expect(span.outputs).toBeUndefined();
-      expect(span.attributes['mlflow.chat.tokenUsage']).toBeDefined();
+      await expectNoContent();
     } finally {
       openaiPlugin.configure({});
     }
   });
 
   it('records no messages or outputs when AUTOLOG_OPENAI_CAPTURE_CONTENT=false (read when configured)', async () => {
-    const { module } = OPENAI_VERSIONS[3];
-    openaiPlugin.patchModule(module);
     process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT = 'false';
     openaiPlugin.configure({});
     try {
-      const t = memoryTracing();
-      const { OpenAI } = clientClasses(module);
-      await new OpenAI({ apiKey: TEST_KEY, baseURL: server.url }).chat.completions.create({
-        model: 'gpt-4o-mini',
-        messages,
-      });
-      const [span] = await t.spans();
-      expect(span.inputs).toBeUndefined();
-      expect(span.outputs).toBeUndefined();
-      expect(span.attributes['mlflow.chat.tokenUsage']).toBeDefined();
+      await expectNoContent();
     } finally {
       delete process.env.AUTOLOG_OPENAI_CAPTURE_CONTENT;
       openaiPlugin.configure({});
