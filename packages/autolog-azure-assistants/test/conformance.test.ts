@@ -1,5 +1,4 @@
 /** The promises every integration keeps (the testkit's conformance checks), on an Assistants run (openai 7, AzureOpenAI). */
-import { flushTraces, init, MemoryDestination } from '@autolog/core';
 import {
   type OpenAIServer,
   type PluginHarness,
@@ -8,13 +7,13 @@ import {
 } from '@autolog/testkit';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { autolog, disable } from '../src/index.js';
-import { API_KEY, azureClient, OPENAI_VERSIONS } from './helpers.js';
+import { API_KEY, azureClient, memoryTracing, OPENAI_VERSIONS } from './helpers.js';
 
 const version = OPENAI_VERSIONS[3];
 let server: OpenAIServer;
 let client: any;
 let assistant: any;
-let mem: MemoryDestination;
+let t: ReturnType<typeof memoryTracing>;
 beforeAll(async () => {
   server = await startOpenAIServer({ apiKey: API_KEY });
   client = azureClient(version, server);
@@ -36,13 +35,9 @@ const harness: PluginHarness = {
   enable: () => autolog(),
   disable,
   reset() {
-    mem = new MemoryDestination();
-    init({ silent: true, destination: mem });
+    t = memoryTracing();
   },
-  async spans() {
-    await flushTraces();
-    return mem.traces.flatMap((t) => t.data.spans);
-  },
+  spans: async () => (await t.traces()).flatMap((trace) => trace.data.spans),
   call: run,
   consume: (result) => result as Promise<unknown>,
   failingCall() {

@@ -1,5 +1,4 @@
 /** The promises every integration keeps (the testkit's conformance checks), on LangChain's ChatOpenAI. */
-import { flushTraces, init, MemoryDestination } from '@autolog/core';
 import {
   type OpenAIServer,
   type PluginHarness,
@@ -9,11 +8,11 @@ import {
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { autolog, disable } from '../src/index.js';
-import { TEST_KEY } from './helpers.js';
+import { memoryTracing, TEST_KEY } from './helpers.js';
 
 let server: OpenAIServer;
 let model: ChatOpenAI;
-let mem: MemoryDestination;
+let t: ReturnType<typeof memoryTracing>;
 /** The class of the error ChatOpenAI rejects with when the server answers 500 (found once, untraced). */
 let failure: new (...args: never[]) => Error;
 beforeAll(async () => {
@@ -38,13 +37,9 @@ const harness: PluginHarness = {
   enable: () => autolog(),
   disable,
   reset() {
-    mem = new MemoryDestination();
-    init({ silent: true, destination: mem });
+    t = memoryTracing();
   },
-  async spans() {
-    await flushTraces();
-    return mem.traces.flatMap((t) => t.data.spans);
-  },
+  spans: () => t.spans(),
   call: () => model.invoke('hello'),
   consume: (result) => result as Promise<unknown>,
   failingCall() {

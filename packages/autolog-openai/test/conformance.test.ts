@@ -1,5 +1,4 @@
 /** The promises every integration keeps (the testkit's conformance checks), on openai 7. */
-import { flushTraces, init, MemoryDestination } from '@autolog/core';
 import {
   type OpenAIServer,
   type PluginHarness,
@@ -9,11 +8,11 @@ import {
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { autolog, disable } from '../src/index.js';
-import { TEST_KEY } from './helpers.js';
+import { memoryTracing, TEST_KEY } from './helpers.js';
 
 let server: OpenAIServer;
 let client: OpenAI;
-let mem: MemoryDestination;
+let t: ReturnType<typeof memoryTracing>;
 beforeAll(async () => {
   server = await startOpenAIServer();
   client = new OpenAI({ apiKey: TEST_KEY, baseURL: server.url, maxRetries: 0 });
@@ -31,13 +30,9 @@ function harness(name: string, stream: boolean): PluginHarness {
     enable: () => autolog(),
     disable,
     reset() {
-      mem = new MemoryDestination();
-      init({ silent: true, destination: mem });
+      t = memoryTracing();
     },
-    async spans() {
-      await flushTraces();
-      return mem.traces.flatMap((t) => t.data.spans);
-    },
+    spans: () => t.spans(),
     call: () => client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream }),
     async consume(result) {
       const value = await (result as Promise<unknown>);
