@@ -1,7 +1,6 @@
-import type { TraceRecord } from '../types.js';
 import { BackgroundWriter } from './background-writer.js';
 import { LocalStore, type LocalStoreOptions } from './local-store.js';
-import { encodeEach, rejectUnencoded } from './trace-writer.js';
+import type { EncodedTrace } from './rows.js';
 
 /**
  * The local store as the SDK's destination: reads and annotations on this thread, writes of
@@ -19,14 +18,10 @@ export class LocalStoreDestination extends LocalStore {
         : BackgroundWriter.start(this.path, this.resolveExperiment(), options.busyTimeoutMs);
   }
 
-  override export(traces: readonly TraceRecord[]): void {
-    if (!this.background?.usable) {
-      super.export(traces);
-      return;
-    }
-    const { encoded, unencoded, firstError } = encodeEach(traces);
-    this.background.write(encoded);
-    rejectUnencoded(this.path, traces.length, unencoded, firstError);
+  /** Posts the encoded traces to the writer thread (or, without one, writes them here). */
+  override exportEncoded(traces: readonly EncodedTrace[]): void {
+    if (this.background?.usable) this.background.write(traces);
+    else super.exportEncoded(traces);
   }
 
   /** Resolves once every trace handed over so far is in the file. */

@@ -113,12 +113,13 @@ export class LocalStore implements TraceStore {
   export(traces: readonly TraceRecord[]): void {
     this.assertOpen();
     const { encoded, unencoded, firstError } = encodeEach(traces);
-    this.writer.write(encoded);
+    this.exportEncoded(encoded);
     rejectUnencoded(this.path, traces.length, unencoded, firstError);
   }
 
   /**
-   * `export` for traces already encoded (by the application's thread, for the writer thread).
+   * `export` for traces already encoded (the writer thread receives them so; the destination
+   * hands them to that thread).
    * @internal
    */
   exportEncoded(traces: readonly EncodedTrace[]): void {
