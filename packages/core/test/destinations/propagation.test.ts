@@ -2,13 +2,14 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startMlflowServer, startOtlpCollector } from '@autolog/testkit';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   continueTrace,
   flushTraces,
   getTraceparent,
   init,
   injectTraceContext,
+  MemoryDestination,
   parseTraceparent,
   type TraceRecord,
   trace,
@@ -17,6 +18,9 @@ import {
 import { tmpSpool } from './helpers.js';
 
 describe('W3C trace context helpers', () => {
+  // Spans here go to memory, not to a store in the working directory.
+  beforeAll(() => init({ silent: true, destination: new MemoryDestination() }));
+
   it('parses valid traceparent headers and rejects invalid ones', () => {
     expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toEqual({
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
