@@ -15,6 +15,13 @@
  *   (batched OTLP/HTTP) to the loopback sink (`./sink.ts`, a child process);
  * - LangSmith: `wrapOpenAI(client, { client: new Client({ apiUrl: sink }), tracingEnabled: true })`.
  *
+ * Two parts. First, before any other library has run, an app whose only tracing is Autolog's
+ * OpenAI integration: untraced, Autolog, and the untraced client with an `AsyncLocalStorage`
+ * enabled around its turn (on Node 20 async context tracking puts hooks on every promise of the
+ * process; the row shows what that costs, and the heading whether Autolog's calls turned it on).
+ * Then every library, with async context tracking on throughout: each of the others needs it,
+ * and an app that traces its own functions has it on anyway.
+ *
  * Every library wraps its own client instance. The two OpenTelemetry instrumentations patch the
  * SDK's prototypes (there is no per-instance mode), so they are patched at the start of their own
  * batch and unpatched at its end: no batch ever runs through another library's wrapper.
@@ -23,6 +30,7 @@
  *   cd bench && AUTOLOG_BACKGROUND_WRITES=1 node --expose-gc --import tsx --conditions=source src/openai-bench.ts
  * (BENCH_QUICK=1 for a smoke run).
  */
+import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,6 +256,32 @@ const langsmith: Library = {
 
 const ALL = [untraced, autolog, openInference, openLLMetry, langfuse, langsmith];
 
+/**
+ * Node 20 tracks async context (`AsyncLocalStorage`) with hooks on every promise of the process,
+ * switched on by the first `run` and off again only when every storage is disabled. This row is
+ * the untraced client with one storage enabled around its turn: what an app pays once anything
+ * in it propagates async context.
+ */
+const hooksProbe = new AsyncLocalStorage<object>();
+const untracedWithHooks: Library = {
+  name: 'untraced, async hooks on',
+  how: 'the untraced client while an AsyncLocalStorage is enabled (disabled after its turn)',
+  async setup() {
+    this.client = untraced.client;
+  },
+  activate: () => hooksProbe.run({}, () => undefined),
+  deactivate: () => hooksProbe.disable(),
+  flush: async () => undefined,
+  delivered: async () => undefined,
+  teardown: async () => undefined,
+};
+
+/** True while the process tracks async context: a promise continuation then has its own id. */
+async function asyncHooksOn(): Promise<boolean> {
+  await null;
+  return executionAsyncId() !== 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Calls
 
@@ -361,59 +395,151 @@ function machineLine(): string {
     .join(' ')}`;
 }
 
+type Results = Record<Mode, Map<Library, { wall: number[]; cpu: number[] }>>;
+
+/** Warm-up, then `rounds` interleaved rounds of both modes; wall and CPU µs per call per round. */
+async function measure(libs: Library[], rounds: number, t0: number, label: string): Promise<Results> {
+  await round(libs, 'plain', CFG.warmupPlain, 0);
+  await round(libs, 'streamed', CFG.warmupStreamed, 0);
+  const results: Results = {
+    plain: new Map(libs.map((l) => [l, { wall: [], cpu: [] }])),
+    streamed: new Map(libs.map((l) => [l, { wall: [], cpu: [] }])),
+  };
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of ['plain', 'streamed'] as const) {
+      const perCall = await round(libs, mode, mode === 'plain' ? CFG.plain : CFG.streamed, r);
+      for (const lib of libs) {
+        results[mode].get(lib)!.wall.push(perCall.get(lib)!.wall);
+        results[mode].get(lib)!.cpu.push(perCall.get(lib)!.cpu);
+      }
+    }
+    log(`${label}: round ${r + 1}/${rounds} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  return results;
+}
+
+/** One table per mode: medians over rounds, added = median of (library − untraced) in the same round. */
+function printTables(
+  libs: Library[],
+  results: Results,
+  rounds: number,
+  extra?: { header: string; cell: (lib: Library) => string },
+): void {
+  for (const mode of ['plain', 'streamed'] as const) {
+    const res = results[mode];
+    const base = res.get(untraced)!;
+    const baseMed = median(base.wall);
+    const rows: string[][] = [];
+    for (const lib of libs) {
+      const extraCell = extra ? [extra.cell(lib)] : [];
+      if (lib.unavailable || !res.has(lib)) {
+        rows.push([
+          lib.name,
+          'n/a',
+          'n/a',
+          'n/a',
+          'n/a',
+          'n/a',
+          'n/a',
+          ...(extra ? [`n/a: ${lib.unavailable}`] : []),
+        ]);
+        continue;
+      }
+      const { wall, cpu } = res.get(lib)!;
+      const added = median(wall.map((x, i) => x - base.wall[i]));
+      const cpuAdded = median(cpu.map((x, i) => x - base.cpu[i]));
+      const isBase = lib === untraced;
+      rows.push([
+        lib.name,
+        fmtUs0(median(wall)),
+        isBase ? '—' : fmtAdded(added),
+        isBase ? '—' : fmtPctSigned(added / baseMed),
+        `${(relMad(wall) * 100).toFixed(1)} %`,
+        fmtUs0(median(cpu)),
+        isBase ? '—' : fmtAdded(cpuAdded),
+        ...extraCell,
+      ]);
+    }
+    const n = mode === 'plain' ? CFG.plain : CFG.streamed;
+    const what =
+      mode === 'plain'
+        ? `plain chat.completions.create, ${rounds} interleaved rounds × ${n} calls`
+        : `streamed chat.completions.create (${STREAM_CHUNKS} content chunks + include_usage, stream consumed), ${rounds} interleaved rounds × ${n} calls`;
+    console.log(`\nOpenAI ${what}, medians over rounds`);
+    console.log(
+      renderTable(
+        [
+          'library',
+          'wall / call',
+          'added vs untraced',
+          '% of untraced',
+          'spread (MAD)',
+          'CPU / call',
+          'added CPU',
+          ...(extra ? [extra.header] : []),
+        ],
+        rows,
+      ),
+    );
+  }
+}
+
+async function setUp(lib: Library, server: ChildOpenAIServer, sink: Sink): Promise<boolean> {
+  try {
+    await lib.setup({ serverUrl: server.url, sink });
+    // Smoke check: one plain and one streamed call through the library's own client.
+    lib.activate();
+    try {
+      const plainLen = await callPlain(lib.client!, 0);
+      const s = await callStreamed(lib.client!, 0);
+      const chunks = Math.floor(s / 1_000_000);
+      if (plainLen === 0 || chunks < STREAM_CHUNKS)
+        throw new Error(`unexpected reply (len ${plainLen}, ${chunks} chunks)`);
+    } finally {
+      lib.deactivate();
+    }
+    await lib.flush();
+    return true;
+  } catch (err) {
+    lib.unavailable = err instanceof Error ? err.message : String(err);
+    log(`${lib.name}: n/a (${lib.unavailable})`);
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const [server, sink] = await Promise.all([startOpenAIServerChild(), startSink()]);
-  const libs: Library[] = [];
   try {
-    for (const lib of ALL) {
-      try {
-        await lib.setup({ serverUrl: server.url, sink });
-        // Smoke check: one plain and one streamed call through the library's own client.
-        lib.activate();
-        try {
-          const plainLen = await callPlain(lib.client!, 0);
-          const s = await callStreamed(lib.client!, 0);
-          const chunks = Math.floor(s / 1_000_000);
-          if (plainLen === 0 || chunks < STREAM_CHUNKS)
-            throw new Error(`unexpected reply (len ${plainLen}, ${chunks} chunks)`);
-        } finally {
-          lib.deactivate();
-        }
-        await lib.flush();
-        libs.push(lib);
-      } catch (err) {
-        lib.unavailable = err instanceof Error ? err.message : String(err);
-        log(`${lib.name}: n/a (${lib.unavailable})`);
-      }
-    }
+    console.log(`\n${machineLine()}`);
+    // Part 1, before any other library has run: an app that only autologs its OpenAI calls.
+    const alone = [untraced, autolog, untracedWithHooks];
+    for (const lib of alone)
+      if (!(await setUp(lib, server, sink))) throw new Error(`${lib.name} failed: ${lib.unavailable}`);
+    if (await asyncHooksOn()) throw new Error('async hooks are on before the first measurement');
+    const aloneRounds = QUICK ? 2 : 8;
+    const aloneResults = await measure(alone, aloneRounds, t0, 'Autolog alone');
+    autolog.activate();
+    await callStreamed(autolog.client!, 0);
+    const hooksAfterAutolog = await asyncHooksOn();
+    console.log(
+      `\n== Autolog alone: an app whose only tracing is autologged OpenAI calls (async hooks on after Autolog's calls: ${hooksAfterAutolog ? 'yes' : 'no'}) ==`,
+    );
+    printTables(alone, aloneResults, aloneRounds);
+
+    // Part 2: every library, with async context tracking on throughout (each of the others needs
+    // it, and so does Autolog once the app traces its own functions).
+    new AsyncLocalStorage<object>().run({}, () => undefined);
+    const libs: Library[] = [untraced, autolog];
+    for (const lib of ALL) if (!libs.includes(lib) && (await setUp(lib, server, sink))) libs.push(lib);
     log(
       `server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`,
     );
-    await round(libs, 'plain', CFG.warmupPlain, 0);
-    await round(libs, 'streamed', CFG.warmupStreamed, 0);
     const before = new Map<Library, number | undefined>();
     for (const lib of libs) before.set(lib, await lib.delivered(sink));
-    const results: Record<Mode, Map<Library, number[]>> = {
-      plain: new Map(libs.map((l) => [l, []])),
-      streamed: new Map(libs.map((l) => [l, []])),
-    };
-    const cpuResults: Record<Mode, Map<Library, number[]>> = {
-      plain: new Map(libs.map((l) => [l, []])),
-      streamed: new Map(libs.map((l) => [l, []])),
-    };
-    for (let r = 0; r < CFG.rounds; r++) {
-      for (const mode of ['plain', 'streamed'] as const) {
-        const perCall = await round(libs, mode, mode === 'plain' ? CFG.plain : CFG.streamed, r);
-        for (const lib of libs) {
-          results[mode].get(lib)!.push(perCall.get(lib)!.wall);
-          cpuResults[mode].get(lib)!.push(perCall.get(lib)!.cpu);
-        }
-      }
-      log(`round ${r + 1}/${CFG.rounds} done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    }
+    const results = await measure(libs, CFG.rounds, t0, 'all libraries');
     const delivered = new Map<Library, string>();
-    const expected = CFG.rounds * (CFG.plain + CFG.streamed);
+    const expected = CFG.rounds * (CFG.plain + CFG.streamed) + CFG.warmupPlain + CFG.warmupStreamed;
     for (const lib of libs) {
       const d = await lib.delivered(sink);
       delivered.set(
@@ -423,72 +549,17 @@ async function main(): Promise<void> {
           : `${(d - (before.get(lib) ?? 0)).toLocaleString('en-US')} / ${expected.toLocaleString('en-US')}`,
       );
     }
-
-    if (untraced.unavailable) throw new Error(`the untraced baseline failed: ${untraced.unavailable}`);
-    console.log(`\n${machineLine()}`);
-    for (const mode of ['plain', 'streamed'] as const) {
-      const res = results[mode];
-      const base = res.get(untraced)!;
-      const baseMed = median(base);
-      const rows: string[][] = [];
-      for (const lib of ALL) {
-        if (lib.unavailable || !res.has(lib)) {
-          rows.push([
-            lib.name,
-            'n/a',
-            'n/a',
-            'n/a',
-            'n/a',
-            'n/a',
-            'n/a',
-            lib === untraced ? '—' : `n/a: ${lib.unavailable}`,
-          ]);
-          continue;
-        }
-        const xs = res.get(lib)!;
-        const added = median(xs.map((x, i) => x - base[i]));
-        const cpu = cpuResults[mode].get(lib)!;
-        const cpuBase = cpuResults[mode].get(untraced)!;
-        const cpuAdded = median(cpu.map((x, i) => x - cpuBase[i]));
-        const isBase = lib === untraced;
-        rows.push([
-          lib.name,
-          fmtUs0(median(xs)),
-          isBase ? '—' : fmtAdded(added),
-          isBase ? '—' : fmtPctSigned(added / baseMed),
-          `${(relMad(xs) * 100).toFixed(1)} %`,
-          fmtUs0(median(cpu)),
-          isBase ? '—' : fmtAdded(cpuAdded),
-          delivered.get(lib) ?? '—',
-        ]);
-      }
-      const what =
-        mode === 'plain'
-          ? `plain chat.completions.create, ${CFG.rounds} interleaved rounds × ${CFG.plain} calls`
-          : `streamed chat.completions.create (${STREAM_CHUNKS} content chunks + include_usage, stream consumed), ${CFG.rounds} interleaved rounds × ${CFG.streamed} calls`;
-      console.log(`\nOpenAI ${what}, medians over rounds`);
-      console.log(
-        renderTable(
-          [
-            'library',
-            'wall / call',
-            'added vs untraced',
-            '% of untraced',
-            'spread (MAD)',
-            'CPU / call',
-            'added CPU',
-            'spans delivered (plain+streamed)',
-          ],
-          rows,
-        ),
-      );
-    }
+    console.log('\n== All libraries, async context tracking on throughout ==');
+    printTables(ALL, results, CFG.rounds, {
+      header: 'spans delivered (plain+streamed)',
+      cell: (lib) => (lib === untraced ? '—' : (delivered.get(lib) ?? '—')),
+    });
     console.log(
       `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls and flush after each turn (flushes are not in the wall time).\n` +
         'CPU / call = process CPU (all threads: the app thread, the local store writer, GC) for the calls and the flush after them; the server and sink run in other processes.\n' +
         'server: @autolog/testkit OpenAI server in a child process on 127.0.0.1; sink for Langfuse/LangSmith: ./sink.ts child process.',
     );
-    for (const lib of ALL) console.log(`  ${lib.name}: ${lib.how}`);
+    for (const lib of [...ALL, untracedWithHooks]) console.log(`  ${lib.name}: ${lib.how}`);
     log(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   } finally {
     for (const lib of ALL)

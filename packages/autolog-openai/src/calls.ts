@@ -5,6 +5,7 @@ import {
   observeResult,
   observeStream,
   runInSpan,
+  runLeafInSpan,
   SpanAttributeKey,
   SpanType,
   type StreamObserver,
@@ -94,7 +95,9 @@ export function tracedMethod(kind: CallKind, settings: CallSettings) {
       }
       let result: unknown;
       try {
-        result = runInSpan(ctx.span, () => original.apply(this, args));
+        result = callsBack(this?._client)
+          ? runInSpan(ctx.span, () => original.apply(this, args))
+          : runLeafInSpan(ctx.span, () => original.apply(this, args));
       } catch (err) {
         endWithError(ctx, err);
         throw err;
@@ -114,6 +117,30 @@ export function tracedMethod(kind: CallKind, settings: CallSettings) {
         },
       });
     };
+}
+
+const callsBackCache = new WeakMap<object, boolean>();
+
+/**
+ * True when a request of this client runs app code: a function among its options (a custom
+ * `fetch`, an Azure AD token provider, an `apiKey` function), in which the call's span is current.
+ */
+function callsBack(client: any): boolean {
+  if (!client || typeof client !== 'object') return false;
+  let answer = callsBackCache.get(client);
+  if (answer === undefined) {
+    try {
+      const options = client._options;
+      answer =
+        !!options &&
+        typeof options === 'object' &&
+        Object.values(options).some((value) => typeof value === 'function');
+    } catch {
+      answer = true;
+    }
+    callsBackCache.set(client, answer);
+  }
+  return answer;
 }
 
 function startCall(kind: CallKind, resource: any, body: any, settings: CallSettings): CallContext {

@@ -10,6 +10,7 @@ export {
   type PluginStatus,
   readEnvFlag,
   runInSpan,
+  runLeafInSpan,
   SpanAttributeKey,
   type StreamObserver,
   settings as coreSettings,

@@ -22,7 +22,8 @@ export interface Frame {
 }
 
 const STATE_KEY = Symbol.for('autolog.core.context');
-type ContextState = { als: AsyncLocalStorage<Frame> };
+/** `entered`: a frame has been made current in this process (Node's async context tracking is on). */
+type ContextState = { als: AsyncLocalStorage<Frame>; entered?: boolean };
 const g = globalThis as unknown as Record<symbol, ContextState | undefined>;
 // One storage per process, even when two copies of the package are loaded.
 const state: ContextState = g[STATE_KEY] ?? (g[STATE_KEY] = { als: new AsyncLocalStorage<Frame>() });
@@ -33,6 +34,7 @@ export function currentFrame(): Frame | undefined {
 }
 
 export function runInFrame<T>(frame: Frame, fn: () => T): T {
+  state.entered = true;
   if (!otelBridgeActive()) return als.run(frame, fn);
   const span = frame.span;
   if (!span || !span.isRecording) return als.run(frame, fn);
@@ -43,6 +45,16 @@ export function runInFrame<T>(frame: Frame, fn: () => T): T {
     traceFlags: TraceFlags.SAMPLED,
   });
   return otelContext.with(otelTrace.setSpan(otelContext.active(), otelSpan), () => als.run(frame, fn));
+}
+
+/**
+ * True when async context is already being tracked: Autolog has made a frame current in this
+ * process, or the app runs an OpenTelemetry context manager. Until then Node 20 runs no async
+ * hooks for Autolog: the first `AsyncLocalStorage.run` turns them on for every promise of the
+ * process for good.
+ */
+export function contextTracked(): boolean {
+  return state.entered === true || otelBridgeActive();
 }
 
 /** Builds a frame that keeps the surrounding `tracingContext` settings and sets a new span. */
