@@ -9,8 +9,8 @@ import { getCurrentActiveSpan, trace } from '@autolog/core';
 import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { autolog, disable } from '../src/index.js';
-import { memoryTracing, TEST_KEY } from './helpers.js';
+import { autolog, disable, openaiPlugin } from '../src/index.js';
+import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 /** True when the process tracks async context: promise continuations then get their own ids. */
 async function asyncHooksOn(): Promise<boolean> {
@@ -53,6 +53,30 @@ it('autologged calls alone leave async context tracking off, and are traced with
   ]);
   for (const span of spans)
     expect(span.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: expect.any(Number) });
+});
+
+it('on every supported openai major, OpenAI and AzureOpenAI clients alike', async () => {
+  const t = memoryTracing();
+  for (const { module } of OPENAI_VERSIONS) {
+    expect(openaiPlugin.patchModule(module)).toBe(true);
+    const { OpenAI: Client, AzureOpenAI } = clientClasses(module);
+    await new Client({ apiKey: TEST_KEY, baseURL: server.url, maxRetries: 0 }).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+    });
+    await new AzureOpenAI({
+      apiKey: 'azure-test-key-0000',
+      endpoint: server.azureEndpoint,
+      apiVersion: '2024-10-21',
+      deployment: 'gpt-4o-mini',
+      maxRetries: 0,
+    }).chat.completions.create({ model: 'gpt-4o-mini', messages });
+  }
+  expect(await asyncHooksOn()).toBe(false);
+  const spans = await t.spans();
+  expect(spans.map((s) => s.name)).toEqual(
+    OPENAI_VERSIONS.flatMap(() => ['OpenAI.chat.completions', 'AzureOpenAI.chat.completions']),
+  );
 });
 
 it('a client with a custom fetch has the call span current inside it', async () => {
