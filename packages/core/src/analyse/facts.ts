@@ -3,7 +3,7 @@
  * The memory destination builds the columns from its records; the local store keeps them in
  * a cache synchronised with the file (`facts-cache.ts`). One aggregation serves both.
  */
-import { COST_KEY, SESSION_KEY, USER_KEY } from '../store/rows.js';
+import { COST_KEY, SESSION_KEY, totalCost, USER_KEY } from '../store/rows.js';
 import type { TraceRecord } from '../types.js';
 import type { TraceStats } from './stats-types.js';
 
@@ -89,16 +89,6 @@ export class FactColumns {
   }
 }
 
-/** `total_cost` of metadata `mlflow.trace.cost`, or null. */
-export function costOf(json: string | undefined): number | null {
-  if (!json) return null;
-  try {
-    const total = (JSON.parse(json) as { total_cost?: unknown } | null)?.total_cost;
-    return typeof total === 'number' && Number.isFinite(total) ? total : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Columns of in-memory records. */
 export function factsOfRecords(records: readonly TraceRecord[]): FactColumns {
@@ -116,7 +106,7 @@ export function factsOfRecords(records: readonly TraceRecord[]): FactColumns {
       inputTokens: info.tokenUsage?.input_tokens ?? null,
       outputTokens: info.tokenUsage?.output_tokens ?? null,
       totalTokens: info.tokenUsage?.total_tokens ?? null,
-      cost: costOf(md[COST_KEY]),
+      cost: totalCost(md[COST_KEY]),
     });
   }
   return cols;

@@ -105,7 +105,7 @@ export const SESSION_KEY = 'mlflow.trace.session';
 export const COST_KEY = 'mlflow.trace.cost';
 
 /** `total_cost` of the JSON in metadata `mlflow.trace.cost`, or null. */
-function totalCost(json: string | undefined): number | null {
+export function totalCost(json: string | undefined): number | null {
   if (json === undefined) return null;
   try {
     const total = (JSON.parse(json) as { total_cost?: unknown } | null)?.total_cost;
