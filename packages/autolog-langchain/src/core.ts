@@ -9,7 +9,7 @@ export {
   type PluginStatus,
   readEnvFlag,
   registerParentResolver,
-  resolveFromApp,
+  resolveAllFromApp,
   runInSpan,
   SpanAttributeKey,
   settings as coreSettings,

@@ -5,10 +5,11 @@ import { installParentResolver } from './langchain-context.js';
 import { patchModelBase, unpatchModelBase } from './model-patch.js';
 import {
   type LangChainModules,
+  type LocatedLangChain,
   loadCommonJs,
   loadEsm,
   loadEsmSync,
-  locateLangChain,
+  locateLangChains,
 } from './module-loader.js';
 import type { RecorderSettings } from './run-recorder.js';
 import type { LangChainAutologOptions } from './types.js';
@@ -51,25 +52,25 @@ export class LangChainPlugin extends AutologPlugin {
   }
 
   /**
-   * Synchronously patches the CommonJS and ESM builds of `@langchain/core` the app resolves (ESM
+   * Synchronously patches the CommonJS and ESM builds of every `@langchain/core` the app resolves (ESM
    * through `require(esm)`, Node ≥ 20.19) and registers the handler through LangChain's configure
    * hook in the caller's async context. Never throws; `enable()` completes what this cannot.
    */
   enableSync(): void {
     try {
       installParentResolver();
-      const located = locateLangChain();
-      if (!located) return;
-      for (const load of [loadCommonJs, loadEsmSync]) {
-        try {
-          const modules = load(located);
-          // patchModule checks the version; the hook is registered only for a supported copy.
-          if (modules && this.patchModule(bundleOf(modules), located.version))
-            registerConfigureHook(modules.context, this.handler);
-        } catch (err) {
-          diag.debug(
-            `langchain: a build of @langchain/core could not be loaded synchronously: ${describeError(err)}`,
-          );
+      for (const located of locateLangChains()) {
+        for (const load of [loadCommonJs, loadEsmSync]) {
+          try {
+            const modules = load(located);
+            // patchModule checks the version; the hook is registered only for a supported copy.
+            if (modules && this.patchModule(bundleOf(modules), located.version))
+              registerConfigureHook(modules.context, this.handler);
+          } catch (err) {
+            diag.debug(
+              `langchain: a build of @langchain/core could not be loaded synchronously: ${describeError(err)}`,
+            );
+          }
         }
       }
     } catch (err) {
@@ -77,12 +78,12 @@ export class LangChainPlugin extends AutologPlugin {
     }
   }
 
-  /** Patches the CommonJS and ESM builds of `@langchain/core` the app resolves. Never throws. */
+  /** Patches the CommonJS and ESM builds of every `@langchain/core` the app resolves. Never throws. */
   override async enable(): Promise<PluginStatus> {
     installParentResolver();
-    let located: ReturnType<typeof locateLangChain>;
+    let copies: LocatedLangChain[];
     try {
-      located = locateLangChain();
+      copies = locateLangChains();
     } catch (err) {
       return {
         name: this.name,
@@ -91,23 +92,25 @@ export class LangChainPlugin extends AutologPlugin {
         reason: `@langchain/core could not be read: ${describeError(err)}`,
       };
     }
-    if (!located)
+    if (!copies.length)
       return {
         name: this.name,
         enabled: this.enabled,
         patched: [],
         reason: '@langchain/core is not installed',
       };
-    try {
-      this.patchModule(bundleOf(loadCommonJs(located)), located.version);
-    } catch (err) {
-      diag.debug(`langchain: CommonJS build not loadable: ${describeError(err)}`);
-    }
-    try {
-      const esm = await loadEsm(located);
-      if (esm) this.patchModule(bundleOf(esm), located.version);
-    } catch (err) {
-      diag.debug(`langchain: ESM build not loadable: ${describeError(err)}`);
+    for (const located of copies) {
+      try {
+        this.patchModule(bundleOf(loadCommonJs(located)), located.version);
+      } catch (err) {
+        diag.debug(`langchain: CommonJS build not loadable: ${describeError(err)}`);
+      }
+      try {
+        const esm = await loadEsm(located);
+        if (esm) this.patchModule(bundleOf(esm), located.version);
+      } catch (err) {
+        diag.debug(`langchain: ESM build not loadable: ${describeError(err)}`);
+      }
     }
     return this.status();
   }

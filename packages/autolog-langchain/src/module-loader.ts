@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveFromApp } from './core.js';
+import { resolveAllFromApp } from './core.js';
 
 /** The parts of one loaded copy of `@langchain/core` (its CommonJS or its ESM build) the plugin patches. */
 export interface LangChainModules {
@@ -26,17 +26,21 @@ export interface LocatedLangChain {
   exports: Record<string, unknown>;
 }
 
-/** `@langchain/core` as the app resolves it, with its version; undefined when not installed. */
-export function locateLangChain(): LocatedLangChain | undefined {
-  const resolved = resolveFromApp('@langchain/core', import.meta.url);
-  if (!resolved) return undefined;
-  const pkg = JSON.parse(readFileSync(resolved.packageJson, 'utf8'));
-  return {
-    version: String(pkg.version ?? 'unknown'),
-    require: resolved.require,
-    dir: dirname(resolved.packageJson),
-    exports: pkg.exports ?? {},
-  };
+/**
+ * Every copy of `@langchain/core` the app can load, with its version: the plugin's own peer, and
+ * those the working directory and the entry script resolve (with pnpm, packages whose peer
+ * dependencies differ get copies of their own). Empty when it is not installed.
+ */
+export function locateLangChains(): LocatedLangChain[] {
+  return resolveAllFromApp('@langchain/core', import.meta.url).map((resolved) => {
+    const pkg = JSON.parse(readFileSync(resolved.packageJson, 'utf8'));
+    return {
+      version: String(pkg.version ?? 'unknown'),
+      require: resolved.require,
+      dir: dirname(resolved.packageJson),
+      exports: pkg.exports ?? {},
+    };
+  });
 }
 
 /** Path of a subpath's ESM build, from the package's `exports` (0.3: `"import": "./x.js"`; 1.x: `{ import: { default } }`). */
