@@ -17,9 +17,6 @@
  *   cd bench && node --expose-gc --import tsx --conditions=source src/langchain-bench.ts
  * (BENCH_QUICK=1 for a smoke run).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain';
 import { flushTraces, init, shutdown } from '@autolog/core';
 import { langchainPlugin } from '@autolog/langchain';
@@ -32,10 +29,9 @@ import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { CallbackHandler } from '@langfuse/langchain';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import Database from 'better-sqlite3';
+import { type BenchStore, countingExporter, createBenchStore } from './bench-store.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
 import { fmtRatio, fmtUs, median, relMad, renderTable } from './stats.js';
@@ -104,12 +100,12 @@ const untraced: Library = {
   teardown: async () => undefined,
 };
 
-let autologDir: string | undefined;
+let autologStore: BenchStore | undefined;
 const autolog: Library = {
   name: 'Autolog',
   async setup() {
-    autologDir = mkdtempSync(join(tmpdir(), 'autolog-lc-bench-'));
-    init({ destination: `sqlite:///${join(autologDir, 'bench.db')}`, silent: true });
+    autologStore = createBenchStore('autolog-lc-bench-');
+    init({ destination: autologStore.uri, silent: true });
   },
   async activate() {
     langchainPlugin.configure();
@@ -118,35 +114,22 @@ const autolog: Library = {
   },
   deactivate: () => langchainPlugin.disable(),
   flush: async () => void (await flushTraces()),
-  async delivered() {
-    const db = new Database(join(autologDir!, 'bench.db'), { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  },
+  delivered: async () => autologStore!.countSpans(),
   async teardown() {
     await shutdown();
-    if (autologDir) rmSync(autologDir, { recursive: true, force: true });
+    autologStore?.remove();
   },
 };
 
-let oiSpans = 0;
-/** Accepts every batch and keeps nothing: the cost measured is the library's, not an exporter's. */
-const countingExporter: SpanExporter = {
-  export(spans: ReadableSpan[], done) {
-    oiSpans += spans.length;
-    done({ code: ExportResultCode.SUCCESS });
-  },
-  shutdown: async () => undefined,
-};
+const oiCount = { n: 0 };
 let oiProvider: NodeTracerProvider | undefined;
 let oiInstrumentation: LangChainInstrumentation | undefined;
 const openInference: Library = {
   name: 'OpenInference',
   async setup() {
-    oiProvider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingExporter)] });
+    oiProvider = new NodeTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))],
+    });
     oiInstrumentation = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
     oiInstrumentation.setTracerProvider(oiProvider);
   },
@@ -160,7 +143,7 @@ const openInference: Library = {
     deactivateOtelContext();
   },
   flush: async () => void (await oiProvider!.forceFlush()),
-  delivered: async () => oiSpans,
+  delivered: async () => oiCount.n,
   teardown: async () => void (await oiProvider?.shutdown()),
 };
 

@@ -31,8 +31,7 @@
  * (BENCH_QUICK=1 for a smoke run).
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { OpenAIInstrumentation as OIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { flushTraces, init, shutdown } from '@autolog/core';
@@ -40,14 +39,13 @@ import { openaiPlugin } from '@autolog/openai';
 import { observeOpenAI } from '@langfuse/openai';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
-import Database from 'better-sqlite3';
 import { Client as LangSmithClient } from 'langsmith';
 import { wrapOpenAI } from 'langsmith/wrappers';
 import OpenAI from 'openai';
+import { type BenchStore, countingExporter, createBenchStore } from './bench-store.js';
 import { type ChildOpenAIServer, startOpenAIServerChild } from './openai-bench/server.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
@@ -112,41 +110,24 @@ const untraced: Library = {
   teardown: async () => undefined,
 };
 
-let autologDir: string | undefined;
+let autologStore: BenchStore | undefined;
 const autolog: Library = {
   name: 'Autolog',
   how: "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }), AUTOLOG_BACKGROUND_WRITES=1",
   async setup({ serverUrl }) {
-    autologDir = mkdtempSync(join(tmpdir(), 'autolog-openai-bench-'));
-    init({ destination: `sqlite:///${join(autologDir, 'bench.db')}`, silent: true });
+    autologStore = createBenchStore('autolog-openai-bench-');
+    init({ destination: autologStore.uri, silent: true });
     this.client = openaiPlugin.wrap(newClient(serverUrl));
   },
   activate: () => undefined,
   deactivate: () => undefined,
   flush: async () => void (await flushTraces()),
-  async delivered() {
-    const db = new Database(join(autologDir!, 'bench.db'), { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  },
+  delivered: async () => autologStore!.countSpans(),
   async teardown() {
     await shutdown();
-    if (autologDir) rmSync(autologDir, { recursive: true, force: true });
+    autologStore?.remove();
   },
 };
-
-function countingExporter(counter: { n: number }): SpanExporter {
-  return {
-    export(spans: ReadableSpan[], done) {
-      counter.n += spans.length;
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    shutdown: async () => undefined,
-  };
-}
 
 /** OpenInference patches `OpenAI.Chat.Completions.prototype` etc. of the module object it is given. */
 const oiCount = { n: 0 };

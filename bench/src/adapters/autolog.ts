@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { type BenchStore, createBenchStore } from '../bench-store.js';
 import type { Adapter, Work, WorkSync } from './types.js';
 
 type CoreModule = {
@@ -13,19 +10,12 @@ type CoreModule = {
 };
 
 let core: CoreModule | undefined;
-let dir: string | undefined;
-let dbPath: string | undefined;
+let store: BenchStore | undefined;
 
-/** Counts stored spans with a fresh read-only connection (the store is in WAL mode). Synchronous. */
+/** Spans in the store so far (synchronous), or undefined when it cannot be read. */
 function countStoredSpans(): number | undefined {
-  if (!dbPath) return undefined;
   try {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
+    return store?.countSpans();
   } catch {
     return undefined;
   }
@@ -50,12 +40,11 @@ export const autolog: Adapter = {
     );
     if (missing.length) throw new Error(`@autolog/core does not export ${missing.join(', ')} yet`);
     core = mod as CoreModule;
-    const created = mkdtempSync(join(tmpdir(), 'autolog-bench-'));
-    dir = created;
-    dbPath = join(dir, 'bench.db');
+    const created = createBenchStore('autolog-bench-');
+    store = created;
     // Also when the bench exits without tearing Autolog down.
-    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
-    core.init({ destination: `sqlite:///${dbPath}` });
+    process.once('exit', () => created.remove());
+    core.init({ destination: created.uri });
   },
   traced: (fn: Work) => core!.trace(fn, { name: 'work' }),
   tracedSync: (fn: WorkSync) => core!.trace(fn, { name: 'work' }),
@@ -66,7 +55,7 @@ export const autolog: Adapter = {
     try {
       await core?.shutdown();
     } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      store?.remove();
     }
   },
   heldProbe() {

@@ -1,0 +1,48 @@
+/**
+ * What the benches share about where traces go: a throwaway local store (Autolog's rows) and an
+ * OpenTelemetry exporter that only counts (the other libraries' spans).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import Database from 'better-sqlite3';
+
+export interface BenchStore {
+  /** `sqlite:///<tmp>/bench.db`, for `init({ destination })`. */
+  readonly uri: string;
+  /** Spans stored so far, read with a fresh read-only connection (the store is in WAL mode). */
+  countSpans(): number;
+  /** Deletes the store's folder. */
+  remove(): void;
+}
+
+/** A local store in a new temporary folder (`prefix` names it). */
+export function createBenchStore(prefix: string): BenchStore {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const path = join(dir, 'bench.db');
+  return {
+    uri: `sqlite:///${path}`,
+    countSpans() {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Accepts every batch and keeps nothing, counting spans in `counter.n`: the cost measured is the library's, not an exporter's. */
+export function countingExporter(counter: { n: number }): SpanExporter {
+  return {
+    export(spans: ReadableSpan[], done) {
+      counter.n += spans.length;
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => undefined,
+  };
+}
