@@ -57,6 +57,26 @@ async function mapped<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
+/** What a reviewer sends with an assessment from the viewer. */
+interface ReviewInput {
+  traceId: string;
+  name: string;
+  rationale?: string;
+  spanId?: string;
+  reviewer: string;
+}
+
+/** The assessment fields of a review, its source the reviewer (a human). */
+function reviewed(input: ReviewInput) {
+  return {
+    traceId: input.traceId,
+    name: input.name,
+    rationale: input.rationale,
+    spanId: input.spanId,
+    source: { sourceType: 'HUMAN' as const, sourceId: input.reviewer },
+  };
+}
+
 /** The viewer's access to one store file. */
 export class ViewerStore {
   readonly store: LocalStore;
@@ -128,44 +148,12 @@ export class ViewerStore {
     return { info: record.info, spans: record.data.spans };
   }
 
-  logFeedback(input: {
-    traceId: string;
-    name: string;
-    value: boolean | number | string;
-    rationale?: string;
-    spanId?: string;
-    reviewer: string;
-  }): Promise<WireAssessment> {
-    return mapped(() =>
-      this.client.logFeedback({
-        traceId: input.traceId,
-        name: input.name,
-        value: input.value,
-        rationale: input.rationale,
-        spanId: input.spanId,
-        source: { sourceType: 'HUMAN', sourceId: input.reviewer },
-      }),
-    );
+  logFeedback(input: ReviewInput & { value: boolean | number | string }): Promise<WireAssessment> {
+    return mapped(() => this.client.logFeedback({ ...reviewed(input), value: input.value }));
   }
 
-  logExpectation(input: {
-    traceId: string;
-    name: string;
-    value: unknown;
-    rationale?: string;
-    spanId?: string;
-    reviewer: string;
-  }): Promise<WireAssessment> {
-    return mapped(() =>
-      this.client.logExpectation({
-        traceId: input.traceId,
-        name: input.name,
-        value: input.value,
-        rationale: input.rationale,
-        spanId: input.spanId,
-        source: { sourceType: 'HUMAN', sourceId: input.reviewer },
-      }),
-    );
+  logExpectation(input: ReviewInput & { value: unknown }): Promise<WireAssessment> {
+    return mapped(() => this.client.logExpectation({ ...reviewed(input), value: input.value }));
   }
 
   /** Sessions, most recently active first, with statistics over all their turns. */
