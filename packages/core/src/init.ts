@@ -101,6 +101,17 @@ function check(ok: boolean, option: string, expected: string, got: unknown): voi
     );
 }
 
+/** `options[key]` is absent or of the JavaScript type `type`. */
+function checkType(
+  options: InitOptions,
+  key: keyof InitOptions,
+  type: 'boolean' | 'string' | 'function',
+  expected: string,
+): void {
+  const value = options[key];
+  check(value === undefined || typeof value === type, key, expected, value);
+}
+
 function positiveInt(options: InitOptions, key: keyof InitOptions, env?: string): number | undefined {
   const raw = options[key] ?? (env && process.env[env] ? Number(process.env[env]) : undefined);
   const name = options[key] === undefined && env ? `${key} (${env})` : key;
@@ -127,24 +138,9 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
   check(typeof options === 'object' && options !== null, 'options', 'an object', options);
   for (const key of Object.keys(options))
     if (!KNOWN.has(key)) diag.warn(`init: unknown option "${key}" ignored`);
-  check(
-    options.captureContent === undefined || typeof options.captureContent === 'boolean',
-    'captureContent',
-    'a boolean',
-    options.captureContent,
-  );
-  check(
-    options.scrubSecrets === undefined || typeof options.scrubSecrets === 'boolean',
-    'scrubSecrets',
-    'a boolean',
-    options.scrubSecrets,
-  );
-  check(
-    options.redact === undefined || typeof options.redact === 'function',
-    'redact',
-    'a function (span) => span',
-    options.redact,
-  );
+  checkType(options, 'captureContent', 'boolean', 'a boolean');
+  checkType(options, 'scrubSecrets', 'boolean', 'a boolean');
+  checkType(options, 'redact', 'function', 'a function (span) => span');
   const envRate = process.env.AUTOLOG_SAMPLE_RATE;
   const sampleRate = options.sampleRate ?? (envRate ? Number(envRate) : 1);
   check(
@@ -153,18 +149,8 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
     'a number from 0 to 1',
     options.sampleRate ?? envRate,
   );
-  check(
-    options.experimentId === undefined || typeof options.experimentId === 'string',
-    'experimentId',
-    'a string',
-    options.experimentId,
-  );
-  check(
-    options.experimentName === undefined || typeof options.experimentName === 'string',
-    'experimentName',
-    'a string',
-    options.experimentName,
-  );
+  checkType(options, 'experimentId', 'string', 'a string');
+  checkType(options, 'experimentName', 'string', 'a string');
   check(
     options.serialize === undefined || (typeof options.serialize === 'object' && options.serialize !== null),
     'serialize',
