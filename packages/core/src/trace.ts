@@ -1,3 +1,4 @@
+import { formatDuration } from './destinations/mlflow/trace-info-json.js';
 import { toOtelTraceId } from './ids.js';
 import type { SpanData, TraceData, TraceInfo, TraceRecord } from './types.js';
 
@@ -42,7 +43,7 @@ export function toMlflowJson(trace: TraceRecord): Record<string, unknown> {
       ...(info.clientRequestId !== undefined ? { client_request_id: info.clientRequestId } : {}),
       trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: info.experimentId } },
       request_time: new Date(info.requestTime).toISOString(),
-      execution_duration: `${(info.executionDuration / 1000).toFixed(3).replace(/\.?0+$/, '')}s`,
+      execution_duration: formatDuration(info.executionDuration),
       state: info.state,
       trace_metadata: info.traceMetadata,
       tags: info.tags,
