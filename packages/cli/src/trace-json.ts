@@ -3,8 +3,7 @@
  * writes) or MLflow's trace JSON. Anything else is rejected with what is wrong, for the
  * importer to report with its line number.
  */
-import type { SpanData, TraceRecord } from '@autolog/core';
-import { traceFromMlflowJson } from './mlflow-json.js';
+import { type SpanData, type TraceRecord, traceFromMlflowJson } from '@autolog/core';
 
 const isObject = (v: unknown): v is Record<string, any> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);

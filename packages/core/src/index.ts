@@ -90,6 +90,7 @@ export { type SerializeOptions, safeStringify, toJsonSafe } from './serialize.js
 export type { RedactHook } from './settings.js';
 export { defaultStorePath, LocalStore, type LocalStoreOptions } from './store/index.js';
 export { Trace } from './trace.js';
+export { traceFromMlflowJson } from './trace-from-json.js';
 export type {
   Assessment,
   AssessmentSource,

@@ -89,7 +89,6 @@ export class FactColumns {
   }
 }
 
-
 /** Columns of in-memory records. */
 export function factsOfRecords(records: readonly TraceRecord[]): FactColumns {
   const cols = new FactColumns();

@@ -44,7 +44,7 @@ function attributesOf(raw: unknown): Record<string, unknown> {
 }
 
 /** MLflow stores attribute values JSON-encoded; a value that is not JSON is kept as the string. */
-function decode(value: unknown): unknown {
+export function decode(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
     return JSON.parse(value);
@@ -92,9 +92,9 @@ export function spanFromJson(json: Json, traceId?: string): SpanData {
     attributes,
     events: (Array.isArray(json.events) ? json.events : []).map(
       (e: Json): SpanEvent => ({
-        name: String(e.name ?? ''),
-        timeNs: Number(e.time_unix_nano ?? e.timeUnixNano ?? 0),
-        attributes: Array.isArray(e.attributes) ? attributesOf(e.attributes) : { ...(e.attributes ?? {}) },
+        name: String(e?.name ?? ''),
+        timeNs: Number(e?.time_unix_nano ?? e?.timeUnixNano ?? 0),
+        attributes: Array.isArray(e?.attributes) ? attributesOf(e.attributes) : { ...(e?.attributes ?? {}) },
       }),
     ),
   };
