@@ -1,7 +1,8 @@
 /**
- * How numbers look in the terminal: durations, token counts, costs and times.
+ * How numbers look in the terminal: durations, token counts, costs, times and trace states.
  */
 import type { TokenUsage, TraceInfo } from '@autolog/core';
+import type { Palette } from './output.js';
 
 /** `850µs`, `12.3ms`, `1.24s`, `2m05s`. */
 export function formatDuration(ms: number | null | undefined): string {
@@ -67,4 +68,9 @@ export function traceCost(info: TraceInfo): number | undefined {
 export function truncate(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, Math.max(0, max - 1))}…` : line;
+}
+
+/** A trace's state in colour: ERROR red, OK green, anything else (in progress) yellow. */
+export function formatState(state: string, c: Palette): string {
+  return state === 'ERROR' ? c.red(state) : state === 'OK' ? c.green(state) : c.yellow(state);
 }

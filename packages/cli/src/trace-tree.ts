@@ -8,6 +8,7 @@ import {
   costTotal,
   formatCost,
   formatDuration,
+  formatState,
   formatTime,
   formatUsage,
   traceCost,
@@ -48,12 +49,7 @@ function assessmentLine(a: Assessment, c: Palette): string {
 /** The header and span tree of a trace, as lines. */
 export function formatTrace(trace: TraceRecord, c: Palette): string {
   const { info, data } = trace;
-  const state =
-    info.state === 'ERROR'
-      ? c.red(info.state)
-      : info.state === 'OK'
-        ? c.green(info.state)
-        : c.yellow(info.state);
+  const state = formatState(info.state, c);
   const head = [
     c.bold(info.traceId),
     info.tags['mlflow.traceName'] ?? '',

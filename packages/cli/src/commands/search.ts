@@ -3,7 +3,15 @@
  */
 import { type Trace, TracingClient } from '@autolog/core';
 import type { Command } from 'commander';
-import { formatCost, formatCount, formatDuration, formatTime, traceCost, truncate } from '../format.js';
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatState,
+  formatTime,
+  traceCost,
+  truncate,
+} from '../format.js';
 import { addExperimentOption, addStoreOption, intOption, type StoreOptions } from '../options.js';
 import type { Output, Palette } from '../output.js';
 import { experimentIdsOf, storePathOf, withStore } from '../store.js';
@@ -85,12 +93,7 @@ const COLUMNS = [
 /** The table of a page of traces, one row per trace. */
 export function searchTable(traces: readonly Trace[], colour: Palette): string {
   const rows = traces.map(({ info }) => {
-    const state =
-      info.state === 'ERROR'
-        ? colour.red(info.state)
-        : info.state === 'OK'
-          ? colour.green(info.state)
-          : colour.yellow(info.state);
+    const state = formatState(info.state, colour);
     return [
       formatTime(info.requestTime),
       info.traceId,
