@@ -113,7 +113,7 @@ describe('autolog export to an MLflow server', () => {
             .split('\n')
             .filter((l) => l.includes(`"${key}"`)).length
         : 0;
-    const run = startCli([
+    const exportArgs = [
       'export',
       '--to',
       mlflow.url,
@@ -123,7 +123,8 @@ describe('autolog export to an MLflow server', () => {
       '1',
       '--store',
       store,
-    ]);
+    ];
+    const run = startCli(exportArgs);
     while (lines() < 2) await new Promise((r) => setTimeout(r, 25));
     run.child.kill('SIGINT');
     const stopped = await run.done;
@@ -133,17 +134,7 @@ describe('autolog export to an MLflow server', () => {
     expect(done).toBeGreaterThanOrEqual(2);
     expect(done).toBeLessThan(8);
 
-    const rerun = await runCli([
-      'export',
-      '--to',
-      mlflow.url,
-      '--to-experiment',
-      'interrupted',
-      '--batch',
-      '1',
-      '--store',
-      store,
-    ]);
+    const rerun = await runCli(exportArgs);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain(`${done} of 8 traces were exported`);
     expect(mlflow.state.traces.size).toBe(8);
