@@ -16,6 +16,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStore, type SpanData, type TraceRecord, TracingClient } from '@autolog/core';
+import { median } from './stats.js';
 
 const N = Number(process.env.SEARCH_BENCH_TRACES ?? 100_000);
 const RUNS = 20;
@@ -139,11 +140,6 @@ function makeTrace(i: number): TraceRecord {
     },
     data: { spans },
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function time(

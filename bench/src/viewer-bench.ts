@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { LocalStore, type SpanData, type TraceRecord } from '@autolog/core';
 import { startViewer } from '@autolog/viewer';
 import { chromium } from 'playwright-core';
+import { median } from './stats.js';
 
 const N = Number(process.env.VIEWER_BENCH_TRACES ?? 100_000);
 const RUNS = 20;
@@ -211,10 +212,6 @@ function agentTrace(count: number): TraceRecord {
 /** Progress on stderr, so the table on stdout stays clean. */
 const progress = (what: string) => process.stderr.write(`viewer-bench: ${what}\n`);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const p95 = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)];
 
