@@ -18,5 +18,6 @@ export {
   startChildSpan,
   startSpan,
   unwrapMethod,
+  usageFromOpenAI,
   wrapMethod,
 } from '@autolog/core/plugin';

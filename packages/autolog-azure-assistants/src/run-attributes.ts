@@ -1,7 +1,6 @@
 import { contentFilterAttributes } from './content-filter.js';
-import { type LiveSpan, SpanAttributeKey } from './core.js';
+import { type LiveSpan, SpanAttributeKey, usageFromOpenAI } from './core.js';
 import { toChatMessage } from './messages.js';
-import { toTokenUsage } from './usage.js';
 
 /** An `AzureOpenAI` client (it carries the `api-version` it sends). */
 export function isAzure(client: any): boolean {
@@ -32,7 +31,7 @@ export function recordRunFields(
  * filtering, the reply messages as outputs, and the status (ERROR for `failed` and `expired`).
  */
 export function recordRunOutcome(span: LiveSpan, run: any, replies: any[], captureContent: boolean): void {
-  const usage = toTokenUsage(run.usage);
+  const usage = usageFromOpenAI(run.usage);
   if (usage) span.setAttribute(SpanAttributeKey.TOKEN_USAGE, usage);
   if (run.last_error) span.setAttribute('assistants.last_error', run.last_error);
   if (run.incomplete_details) span.setAttribute('assistants.incomplete_details', run.incomplete_details);

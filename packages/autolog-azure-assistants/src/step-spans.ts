@@ -1,8 +1,7 @@
 // Run steps → child spans of the run's AGENT span: message creation, file search, code interpreter, functions.
 import { contentFilterAttributes } from './content-filter.js';
-import { type LiveSpan, SpanAttributeKey, SpanType, startChildSpan } from './core.js';
+import { type LiveSpan, SpanAttributeKey, SpanType, startChildSpan, usageFromOpenAI } from './core.js';
 import { layoutSteps, type SeenTimes, type StepTime } from './step-times.js';
-import { toTokenUsage } from './usage.js';
 
 export interface StepSpanContext {
   root: LiveSpan;
@@ -43,7 +42,7 @@ function messageStep(step: any, at: StepTime, ctx: StepSpanContext): void {
     'assistants.message_id': messageId,
     ...contentFilterAttributes(message),
   };
-  const usage = toTokenUsage(step.usage);
+  const usage = usageFromOpenAI(step.usage);
   if (usage) attributes[SpanAttributeKey.TOKEN_USAGE] = usage;
   if (ctx.model) attributes[SpanAttributeKey.MODEL] = ctx.model;
   emit(step, at, ctx, {
@@ -62,7 +61,7 @@ function toolCall(step: any, call: any, at: StepTime, ctx: StepSpanContext): voi
     'assistants.tool_type': call?.type,
   };
   // Usage belongs to the step (the model's tokens to decide the call), not to the tool itself.
-  if (step.usage) attributes['assistants.step_usage'] = toTokenUsage(step.usage);
+  if (step.usage) attributes['assistants.step_usage'] = usageFromOpenAI(step.usage);
   if (call?.type === 'file_search') {
     const results: any[] = call.file_search?.results ?? [];
     if (call.file_search?.ranking_options)

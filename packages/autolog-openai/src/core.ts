@@ -16,5 +16,6 @@ export {
   settings as coreSettings,
   startSpan,
   unwrapMethod,
+  usageFromOpenAI,
   wrapMethod,
 } from '@autolog/core/plugin';

@@ -1,7 +1,6 @@
-import { type LiveSpan, SpanAttributeKey } from './core.js';
+import { type LiveSpan, SpanAttributeKey, usageFromOpenAI } from './core.js';
 import { costOf, priceOf } from './pricing.js';
 import type { ModelPrice } from './types.js';
-import { toTokenUsage } from './usage.js';
 
 export interface CallContext {
   span: LiveSpan;
@@ -23,7 +22,7 @@ export function endWithResponse(
   const { span } = ctx;
   const model = typeof response?.model === 'string' ? response.model : ctx.requestModel;
   if (model) span.setAttribute(SpanAttributeKey.MODEL, model);
-  const usage = toTokenUsage(response?.usage);
+  const usage = usageFromOpenAI(response?.usage);
   if (usage) {
     span.setAttribute(SpanAttributeKey.TOKEN_USAGE, usage);
     const price = priceOf(model, ctx.prices) ?? priceOf(ctx.requestModel, ctx.prices);

@@ -13,6 +13,7 @@ export { startChildSpan } from './child-span.js';
 export { SpanAttributeKey } from './keys.js';
 export { observeResult, type ResultObserver } from './observe-result.js';
 export { observeStream, type StreamObserver } from './observe-stream.js';
+export { usageFromOpenAI } from './openai-usage.js';
 export { type ParentResolver, registerParentResolver } from './parent-resolver.js';
 export { AutologPlugin, type PluginStatus, resolveAllFromApp, resolveFromApp } from './plugin.js';
 export { isWrapped, unwrapMethod, wrapMethod } from './wrap.js';
