@@ -500,7 +500,6 @@ async function main(): Promise<void> {
     if (await asyncHooksOn()) throw new Error('async hooks are on before the first measurement');
     const aloneRounds = QUICK ? 2 : 8;
     const aloneResults = await measure(alone, aloneRounds, t0, 'Autolog alone');
-    autolog.activate();
     await callStreamed(autolog.client!, 0);
     const hooksAfterAutolog = await asyncHooksOn();
     console.log(

@@ -95,9 +95,8 @@ export function tracedMethod(kind: CallKind, settings: CallSettings) {
       }
       let result: unknown;
       try {
-        result = callsBack(this?._client)
-          ? runInSpan(ctx.span, () => original.apply(this, args))
-          : runLeafInSpan(ctx.span, () => original.apply(this, args));
+        const call = () => original.apply(this, args);
+        result = callsBack(this?._client) ? runInSpan(ctx.span, call) : runLeafInSpan(ctx.span, call);
       } catch (err) {
         endWithError(ctx, err);
         throw err;

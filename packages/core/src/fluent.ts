@@ -388,8 +388,7 @@ export function runInSpan<T>(span: LiveSpan, fn: () => T): T {
  * loopback). A call that may run app code (a custom `fetch`, a token provider) uses `runInSpan`.
  */
 export function runLeafInSpan<T>(span: LiveSpan, fn: () => T): T {
-  if (!span.isRecording || !contextTracked()) return fn();
-  return runInFrame(frameWithSpan(currentFrame(), span), fn);
+  return contextTracked() ? runInSpan(span, fn) : fn();
 }
 
 /** True when tracing is switched off in this async context (`tracingContext({ enabled: false })`). */
