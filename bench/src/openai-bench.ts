@@ -32,7 +32,6 @@
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { OpenAIInstrumentation as OIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { flushTraces, init, shutdown } from '@autolog/core';
 import { openaiPlugin } from '@autolog/openai';

@@ -10,11 +10,11 @@ describe('traceFromMlflowJson', () => {
       async function answer(question: string) {
         updateCurrentTrace({ metadata: { 'mlflow.trace.user': 'alice' }, tags: { env: 'test' } });
         await trace(
-          () => {
-            throw new Error('index offline');
+          (query: string) => {
+            throw new Error(`index offline, no results for ${query}`);
           },
           { name: 'retrieve', spanType: 'RETRIEVER' },
-        )();
+        )(question);
       },
       { spanType: 'CHAIN' },
     );
@@ -41,6 +41,7 @@ describe('traceFromMlflowJson', () => {
       spanType: 'RETRIEVER',
       parentId: byName.answer.spanId,
       traceId: record.info.traceId,
+      inputs: { query: 'where?' },
       status: { code: 'ERROR' },
     });
     expect(byName.retrieve.events.map((e) => e.name)).toEqual(['exception']);
