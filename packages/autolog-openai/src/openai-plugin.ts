@@ -1,6 +1,7 @@
 import { CALL_KINDS, type CallKind, type CallSettings, tracedMethod } from './calls.js';
 import { AutologPlugin, coreSettings, readEnvFlag, unwrapMethod, wrapMethod } from './core.js';
 import { DEFAULT_PRICES } from './pricing.js';
+import { tracedRunTools } from './run-tools.js';
 import type { ModelPrice, OpenAIAutologOptions } from './types.js';
 
 const OWNER = 'autolog-openai';
@@ -12,6 +13,36 @@ const TARGETS: Array<{ path: string[]; method: string; kind: CallKind }> = [
   { path: ['Embeddings'], method: 'create', kind: CALL_KINDS.embeddings },
   { path: ['Completions'], method: 'create', kind: CALL_KINDS.completions },
 ];
+
+/** Where `runTools` lives on a client: `chat.completions` (5.x and later), `beta.chat.completions` (4.x). */
+const RUN_TOOLS_RESOURCES = [
+  ['chat', 'completions'],
+  ['beta', 'chat', 'completions'],
+];
+
+/**
+ * The prototypes that define `runTools`. 4.x does not hang its beta chat resource on the OpenAI
+ * class, so they are read from a throwaway client (constructing one makes no request).
+ */
+function runToolsPrototypes(OpenAI: any): any[] {
+  const found = new Set<any>();
+  const fromClass = resolvePath(OpenAI, ['Chat', 'Completions'])?.prototype;
+  if (typeof fromClass?.runTools === 'function') found.add(fromClass);
+  if (found.size === 0) {
+    let client: any;
+    try {
+      client = new OpenAI({ apiKey: 'unused', baseURL: 'http://127.0.0.1:9' });
+    } catch {
+      return [];
+    }
+    for (const path of RUN_TOOLS_RESOURCES) {
+      const resource = resolvePath(client, path);
+      const proto = resource && Object.getPrototypeOf(resource);
+      if (typeof proto?.runTools === 'function') found.add(proto);
+    }
+  }
+  return [...found];
+}
 
 /** The OpenAI class of a module object (CommonJS `module.exports`, ESM namespace or default export). */
 function clientClassOf(moduleExports: any): any {
@@ -70,6 +101,8 @@ export class OpenAIPlugin extends AutologPlugin {
         patched++;
     }
     if (!patched) throw new Error('none of chat.completions, responses, embeddings, completions found');
+    for (const proto of runToolsPrototypes(OpenAI))
+      wrapMethod(proto, 'runTools', OWNER, tracedRunTools(this.settings));
   }
 
   protected unpatch(moduleExports: any): void {
@@ -78,6 +111,7 @@ export class OpenAIPlugin extends AutologPlugin {
       const proto = resolvePath(OpenAI, target.path)?.prototype;
       if (proto) unwrapMethod(proto, target.method, OWNER);
     }
+    for (const proto of runToolsPrototypes(OpenAI)) unwrapMethod(proto, 'runTools', OWNER);
   }
 
   /**
@@ -97,6 +131,11 @@ export class OpenAIPlugin extends AutologPlugin {
         );
       }
     }
+    for (const path of RUN_TOOLS_RESOURCES) {
+      const resource = resolvePath(c, path);
+      if (resource && typeof resource.runTools === 'function')
+        wrapMethod(resource, 'runTools', OWNER, tracedRunTools({ ...this.settings, active: () => true }));
+    }
     return client;
   }
 
@@ -106,6 +145,10 @@ export class OpenAIPlugin extends AutologPlugin {
     for (const target of TARGETS) {
       const resource = resolvePath(c, target.kind.resource.split('.'));
       if (resource && Object.hasOwn(resource, target.method)) unwrapMethod(resource, target.method, OWNER);
+    }
+    for (const path of RUN_TOOLS_RESOURCES) {
+      const resource = resolvePath(c, path);
+      if (resource && Object.hasOwn(resource, 'runTools')) unwrapMethod(resource, 'runTools', OWNER);
     }
     return client;
   }

@@ -1,9 +1,13 @@
-import { withSpan } from '@autolog/core';
+import { createRequire } from 'node:module';
+import { trace, tracingContext, withSpan } from '@autolog/core';
+import { isWrapped } from '@autolog/core/plugin';
 import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openaiPlugin } from '../src/index.js';
 import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
+
+const require = createRequire(import.meta.url);
 
 let server: OpenAIServer;
 beforeAll(async () => {
@@ -58,34 +62,188 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
     expect((spans[0].attributes['mlflow.chat.tokenUsage'] as any).total_tokens).toBeGreaterThan(0);
   });
 
-  it('traces every model call of runTools inside the current trace', async () => {
-    const getWeather = async ({ city }: { city: string }) => `sunny in ${city}`;
-    const content = await withSpan(
-      async () => {
-        const runner = chat().runTools({
-          model: 'gpt-4o-mini',
-          messages: [{ role: 'user', content: 'Use the tool to get the weather' }],
-          tools: [
-            {
-              type: 'function',
-              function: {
-                name: 'getWeather',
-                function: getWeather,
-                parse: JSON.parse,
-                parameters: { type: 'object', properties: { city: { type: 'string' } } },
-              },
-            },
-          ],
-        });
-        return runner.finalContent();
-      },
+  /** A runnable tool for runTools; `impl` is what the model's call runs. */
+  const weatherTool = (impl: (args: { city: string }) => unknown) => ({
+    type: 'function' as const,
+    function: {
+      name: 'getWeather',
+      function: impl,
+      parse: JSON.parse,
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
+  });
+  const toolRequest = (tool: unknown, extra: Record<string, unknown> = {}) => ({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user' as const, content: 'Use the tool to get the weather' }],
+    tools: [tool],
+    ...extra,
+  });
+
+  it('traces runTools as one AGENT span with its model calls and tool calls beneath', async () => {
+    const impl = async ({ city }: { city: string }) => `sunny in ${city}`;
+    const tool = weatherTool(impl);
+    const request = toolRequest(tool);
+    const runner = chat().runTools(request);
+    const content = await runner.finalContent();
+    expect(content).toContain('The tool returned');
+    // The caller's request is not changed.
+    expect(request.tools[0]).toBe(tool);
+    expect(tool.function.function).toBe(impl);
+
+    const [record, ...others] = await t.traces();
+    expect(others).toHaveLength(0);
+    const [root, ...children] = record.data.spans;
+    expect(root.name).toBe('OpenAI.chat.completions.runTools');
+    expect(root.spanType).toBe('AGENT');
+    expect(root.status.code).toBe('OK');
+    expect(root.outputs).toBe(content);
+    expect((root.inputs as any).messages[0].content).toBe('Use the tool to get the weather');
+    const calls = children.filter((s) => s.spanType === 'CHAT_MODEL');
+    const tools = children.filter((s) => s.spanType === 'TOOL');
+    expect(calls).toHaveLength(2);
+    expect(tools).toHaveLength(1);
+    expect(children.every((s) => s.parentId === root.spanId)).toBe(true);
+    expect(tools[0].name).toBe('getWeather');
+    expect(tools[0].inputs).toEqual(expect.objectContaining({ city: expect.any(String) }));
+    expect(tools[0].outputs).toBe(`sunny in ${(tools[0].inputs as any).city}`);
+    // In order: model call, tool, model call.
+    const order = children.sort((a, b) => a.startTimeNs - b.startTimeNs).map((s) => s.spanType);
+    expect(order).toEqual(['CHAT_MODEL', 'TOOL', 'CHAT_MODEL']);
+    // The trace's usage is the two model calls', counted once.
+    const usage = calls.map((s) => (s.attributes['mlflow.chat.tokenUsage'] as any).total_tokens);
+    expect(record.info.tokenUsage?.total_tokens).toBe(usage[0] + usage[1]);
+  });
+
+  it('nests runTools in the current trace, and traced code inside a tool under its TOOL span', async () => {
+    const lookup = trace(async (city: string) => `sunny in ${city}`, { name: 'lookup' });
+    await withSpan(
+      async () =>
+        chat()
+          .runTools(toolRequest(weatherTool(({ city }) => lookup(city))))
+          .finalContent(),
       { name: 'agent' },
     );
-    expect(content).toContain('The tool returned');
     const [record] = await t.traces();
-    const calls = record.data.spans.filter((s) => s.spanType === 'CHAT_MODEL');
-    expect(calls).toHaveLength(2);
-    expect(calls.every((s) => s.parentId === record.data.spans[0].spanId)).toBe(true);
+    const byName = new Map(record.data.spans.map((s) => [s.name, s]));
+    expect(byName.get('OpenAI.chat.completions.runTools')?.parentId).toBe(byName.get('agent')?.spanId);
+    expect(byName.get('lookup')?.parentId).toBe(byName.get('getWeather')?.spanId);
+  });
+
+  it('traces a streaming runTools the same way', async () => {
+    const runner = chat().runTools(
+      toolRequest(
+        weatherTool(({ city }) => `rainy in ${city}`),
+        { stream: true, stream_options: { include_usage: true } },
+      ),
+    );
+    const content = await runner.finalContent();
+    const [record] = await t.traces();
+    const [root, ...children] = record.data.spans;
+    expect(root.spanType).toBe('AGENT');
+    expect(root.attributes['autolog.stream']).toBe(true);
+    expect(root.outputs).toBe(content);
+    expect(children.map((s) => s.spanType).sort()).toEqual(['CHAT_MODEL', 'CHAT_MODEL', 'TOOL']);
+    expect(children.every((s) => s.parentId === root.spanId)).toBe(true);
+  });
+
+  it('records a failing tool on its span and the run, and the app sees the same failure as untraced', async () => {
+    const failure = new Error('weather service down');
+    const run = () =>
+      chat()
+        .runTools(toolRequest(weatherTool(() => Promise.reject(failure))))
+        .finalContent();
+    const traced = await run().catch((err: unknown) => err);
+
+    const untraced = await tracingContext({ enabled: false }, () => run().catch((err: unknown) => err));
+    expect((traced as Error).constructor).toBe((untraced as Error).constructor);
+    expect((traced as Error).message).toBe((untraced as Error).message);
+
+    const [record] = await t.traces();
+    const [root] = record.data.spans;
+    const tool = record.data.spans.find((s) => s.spanType === 'TOOL')!;
+    expect(tool.status.code).toBe('ERROR');
+    expect(tool.events[0].attributes['exception.message']).toBe('weather service down');
+    expect(root.spanType).toBe('AGENT');
+    expect(root.status.code).toBe('ERROR');
+    expect(root.status.message).toContain('weather service down');
+    expect(record.info.state).toBe('ERROR');
+  });
+
+  it('traces zodFunction tools (parsed arguments in, result out)', async () => {
+    const alias = label === 'openai@7' ? 'openai' : label.replace('openai@', 'openai-v');
+    const { zodFunction } = require(`${alias}/helpers/zod`);
+    const tool = zodFunction({
+      name: 'getWeather',
+      parameters: z.object({ city: z.string() }),
+      function: ({ city }: { city: string }) => `foggy in ${city}`,
+    });
+    await chat().runTools(toolRequest(tool)).finalContent();
+    const spans = await t.spans();
+    const toolSpan = spans.find((s) => s.spanType === 'TOOL');
+    expect(toolSpan?.name).toBe('getWeather');
+    expect(toolSpan?.outputs).toBe(`foggy in ${(toolSpan?.inputs as any).city}`);
+  });
+
+  it('ends the runTools span as an error when the app aborts the run', async () => {
+    const runner = chat().runTools(toolRequest(weatherTool(({ city }) => city)));
+    runner.abort();
+    const err = await runner.done().catch((e: unknown) => e);
+    expect((err as Error).constructor.name).toBe('APIUserAbortError');
+    const [record] = await t.traces();
+    const root = record.data.spans[0];
+    expect(root.spanType).toBe('AGENT');
+    expect(root.status.code).toBe('ERROR');
+    expect(root.events[0].attributes['exception.type']).toBe('APIUserAbortError');
+  });
+
+  it('traces runTools on a client traced with wrap(client)', async () => {
+    openaiPlugin.disable();
+    try {
+      const wrapped = openaiPlugin.wrap(new OpenAI({ apiKey: TEST_KEY, baseURL: server.url, maxRetries: 0 }));
+      const resource = wrapped.chat.completions.runTools
+        ? wrapped.chat.completions
+        : wrapped.beta.chat.completions;
+      await resource.runTools(toolRequest(weatherTool(({ city }) => city))).finalContent();
+      const spans = await t.spans();
+      expect(spans.map((s) => s.spanType).sort()).toEqual(['AGENT', 'CHAT_MODEL', 'CHAT_MODEL', 'TOOL']);
+      openaiPlugin.unwrap(wrapped);
+      expect(isWrapped(resource.runTools)).toBe(false);
+    } finally {
+      openaiPlugin.patchModule(module);
+    }
+  });
+
+  it('names the runTools span after AzureOpenAI on an Azure client', async () => {
+    const { AzureOpenAI } = clientClasses(module);
+    if (!AzureOpenAI) return;
+    const azure = new AzureOpenAI({
+      endpoint: server.azureEndpoint,
+      apiKey: 'azure-test-key-0000',
+      apiVersion: '2024-10-21',
+      deployment: 'my-gpt4o',
+      maxRetries: 0,
+    });
+    const resource = azure.chat.completions.runTools ? azure.chat.completions : azure.beta.chat.completions;
+    await resource.runTools(toolRequest(weatherTool(({ city }) => city))).finalContent();
+    const [root, ...children] = await t.spans();
+    expect(root.name).toBe('AzureOpenAI.chat.completions.runTools');
+    expect(root.attributes['mlflow.llm.provider']).toBe('azure');
+    expect(
+      children.filter((s) => s.spanType === 'CHAT_MODEL').every((s) => s.name.startsWith('AzureOpenAI.')),
+    ).toBe(true);
+  });
+
+  it('leaves runTools untraced after the plugin is disabled', async () => {
+    openaiPlugin.disable();
+    try {
+      expect(isWrapped(chat().runTools)).toBe(false);
+      await chat()
+        .runTools(toolRequest(weatherTool(({ city }) => city)))
+        .finalContent();
+      expect(await t.traces()).toHaveLength(0);
+    } finally {
+      openaiPlugin.patchModule(module);
+    }
   });
 
   it('traces responses.stream() and responses.parse', async () => {
