@@ -180,8 +180,9 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
     await chat().runTools(toolRequest(tool)).finalContent();
     const spans = await t.spans();
     const toolSpan = spans.find((s) => s.spanType === 'TOOL');
-    expect(toolSpan?.name).toBe('getWeather');
-    expect(toolSpan?.outputs).toBe(`foggy in ${(toolSpan?.inputs as any).city}`);
+    if (!toolSpan) throw new Error('no TOOL span');
+    expect(toolSpan.name).toBe('getWeather');
+    expect(toolSpan.outputs).toBe(`foggy in ${(toolSpan.inputs as any).city}`);
   });
 
   it('ends the runTools span as an error when the app aborts the run', async () => {
