@@ -234,7 +234,53 @@ const langsmith: Library = {
   teardown: async () => void (await lsClient?.awaitPendingTraceBatches()),
 };
 
-const ALL = [untraced, autolog, openInference, openLLMetry, langfuse, langsmith];
+/**
+ * What any tracer must do at the least, with nothing recorded: see the response (one `then`) and,
+ * for a stream, each chunk (one `then` per chunk, through the SDK's own stream object). Its row is
+ * the floor under every library's added time.
+ */
+function observeOnly(client: OpenAI): OpenAI {
+  const completions = client.chat.completions as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const create = completions.create;
+  const seen = (r: IteratorResult<unknown>) => {
+    if (!r.done) blackhole ^= 1;
+    return r;
+  };
+  completions.create = function (this: unknown, ...args: unknown[]) {
+    const promise = create.apply(this, args) as { _thenUnwrap(f: (v: any) => unknown): unknown };
+    return promise._thenUnwrap((value) => {
+      if (typeof value?.iterator !== 'function') return value;
+      const iterator = value.iterator;
+      value.iterator = function (this: unknown) {
+        const it = iterator.call(this);
+        return {
+          next: () => it.next().then(seen),
+          return: (v: unknown) => it.return(v),
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
+      };
+      return value;
+    });
+  };
+  return client;
+}
+
+const floor: Library = {
+  name: 'floor: observe only',
+  how: 'no tracing: create() sees the response (one then) and each stream chunk (one then per chunk), the least any tracer does',
+  async setup({ serverUrl }) {
+    this.client = observeOnly(newClient(serverUrl));
+  },
+  activate: () => undefined,
+  deactivate: () => undefined,
+  flush: async () => undefined,
+  delivered: async () => undefined,
+  teardown: async () => undefined,
+};
+
+const ALL = [untraced, floor, autolog, openInference, openLLMetry, langfuse, langsmith];
 
 /**
  * Node 20 tracks async context (`AsyncLocalStorage`) with hooks on every promise of the process,
@@ -493,7 +539,7 @@ async function main(): Promise<void> {
   try {
     console.log(`\n${machineLine()}`);
     // Part 1, before any other library has run: an app that only autologs its OpenAI calls.
-    const alone = [untraced, autolog, untracedWithHooks];
+    const alone = [untraced, floor, autolog, untracedWithHooks];
     for (const lib of alone)
       if (!(await setUp(lib, server, sink))) throw new Error(`${lib.name} failed: ${lib.unavailable}`);
     if (await asyncHooksOn()) throw new Error('async hooks are on before the first measurement');
@@ -509,7 +555,7 @@ async function main(): Promise<void> {
     // Part 2: every library, with async context tracking on throughout (each of the others needs
     // it, and so does Autolog once the app traces its own functions).
     new AsyncLocalStorage<object>().run({}, () => undefined);
-    const libs: Library[] = [untraced, autolog];
+    const libs: Library[] = [untraced, floor, autolog];
     for (const lib of ALL) if (!libs.includes(lib) && (await setUp(lib, server, sink))) libs.push(lib);
     log(
       `server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`,
