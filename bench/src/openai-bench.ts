@@ -48,7 +48,7 @@ import { type BenchStore, countingExporter, createBenchStore } from './bench-sto
 import { type ChildOpenAIServer, startOpenAIServerChild } from './openai-bench/server.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
-import { median, relMad, renderTable } from './stats.js';
+import { median, medianInterval, relMad, renderTable } from './stats.js';
 
 process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
 
@@ -467,18 +467,22 @@ function printTables(
           'n/a',
           'n/a',
           'n/a',
+          'n/a',
           ...(extra ? [`n/a: ${lib.unavailable}`] : []),
         ]);
         continue;
       }
       const { wall, cpu } = res.get(lib)!;
-      const added = median(wall.map((x, i) => x - base.wall[i]));
+      const perRound = wall.map((x, i) => x - base.wall[i]);
+      const added = median(perRound);
+      const [lo, hi] = medianInterval(perRound);
       const cpuAdded = median(cpu.map((x, i) => x - base.cpu[i]));
       const isBase = lib === untraced;
       rows.push([
         lib.name,
         fmtUs0(median(wall)),
         isBase ? '—' : fmtAdded(added),
+        isBase ? '—' : `${fmtAdded(lo)} … ${fmtAdded(hi)}`,
         isBase ? '—' : fmtPctSigned(added / baseMed),
         `${(relMad(wall) * 100).toFixed(1)} %`,
         fmtUs0(median(cpu)),
@@ -498,6 +502,7 @@ function printTables(
           'library',
           'wall / call',
           'added vs untraced',
+          'added, 95 % interval',
           '% of untraced',
           'spread (MAD)',
           'CPU / call',
@@ -507,6 +512,29 @@ function printTables(
         rows,
       ),
     );
+  }
+}
+
+/**
+ * Autolog against each other library, paired by round (both ran in the same round, turn by turn):
+ * the median of (Autolog − library) with its 95 % interval, and whether the interval excludes zero.
+ */
+function printComparisons(libs: Library[], results: Results): void {
+  console.log('\nAutolog − each library, wall time per call, paired by round (median, 95 % interval):');
+  for (const mode of ['plain', 'streamed'] as const) {
+    const res = results[mode];
+    const own = res.get(autolog);
+    if (!own) continue;
+    const cells: string[] = [];
+    for (const lib of libs) {
+      if (lib === untraced || lib === autolog || lib === floor || !res.has(lib)) continue;
+      const diff = own.wall.map((x, i) => x - res.get(lib)!.wall[i]);
+      const [lo, hi] = medianInterval(diff);
+      const verdict =
+        diff.length < 6 ? 'too few rounds to tell' : hi < 0 ? 'lower' : lo > 0 ? 'higher' : 'no clear difference';
+      cells.push(`${lib.name} ${fmtAdded(median(diff))} (${fmtAdded(lo)} … ${fmtAdded(hi)}: ${verdict})`);
+    }
+    console.log(`  ${mode}: ${cells.join('; ')}`);
   }
 }
 
@@ -579,6 +607,7 @@ async function main(): Promise<void> {
       header: 'spans delivered (plain+streamed)',
       cell: (lib) => (lib === untraced ? '—' : (delivered.get(lib) ?? '—')),
     });
+    printComparisons(libs, results);
     console.log(
       `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls and flush after each turn (flushes are not in the wall time).\n` +
         'CPU / call = process CPU (all threads: the app thread, the local store writer, GC) for the calls and the flush after them; the server and sink run in other processes.\n' +

@@ -15,6 +15,19 @@ export function quantile(xs: readonly number[], q: number): number {
   return s[i];
 }
 
+/**
+ * A distribution-free interval for the median of `xs` (order statistics; about 95 % coverage):
+ * the k-th smallest and k-th largest values, k from the binomial distribution's normal
+ * approximation. With fewer than 6 values it is [min, max].
+ */
+export function medianInterval(xs: readonly number[]): [number, number] {
+  if (xs.length === 0) return [Number.NaN, Number.NaN];
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const k = Math.max(1, Math.floor((n - 1.96 * Math.sqrt(n)) / 2));
+  return [s[k - 1], s[n - k]];
+}
+
 /** Median absolute deviation relative to the median, as a fraction (robust spread). */
 export function relMad(xs: readonly number[]): number {
   const m = median(xs);
