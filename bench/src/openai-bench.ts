@@ -531,7 +531,13 @@ function printComparisons(libs: Library[], results: Results): void {
       const diff = own.wall.map((x, i) => x - res.get(lib)!.wall[i]);
       const [lo, hi] = medianInterval(diff);
       const verdict =
-        diff.length < 6 ? 'too few rounds to tell' : hi < 0 ? 'lower' : lo > 0 ? 'higher' : 'no clear difference';
+        diff.length < 6
+          ? 'too few rounds to tell'
+          : hi < 0
+            ? 'lower'
+            : lo > 0
+              ? 'higher'
+              : 'no clear difference';
       cells.push(`${lib.name} ${fmtAdded(median(diff))} (${fmtAdded(lo)} … ${fmtAdded(hi)}: ${verdict})`);
     }
     console.log(`  ${mode}: ${cells.join('; ')}`);
