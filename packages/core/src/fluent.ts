@@ -78,7 +78,7 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
     let inner: Frame;
     try {
       span = createSpan(spanOptions, frame);
-      if (span.isRecording && settings().captureContent) span.setInputs(namedInputs(params, args));
+      if (span.isRecording && settings().captureContent) span.setOwnInputs(namedInputs(params, args));
       inner = frameWithSpan(frame, span);
     } catch (err) {
       diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);

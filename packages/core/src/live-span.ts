@@ -1,5 +1,6 @@
 import { nowNs } from './clock.js';
 import { diag } from './diag.js';
+import { newSpanId } from './ids.js';
 import { toJsonSafe } from './serialize.js';
 import { settings } from './settings.js';
 import type { TraceBuffer } from './trace-buffer.js';
@@ -39,8 +40,6 @@ function toStatus(status: SpanStatus | SpanStatusCode): SpanStatus {
  * throw; after `end()` further changes are ignored.
  */
 export class LiveSpan {
-  readonly traceId: string;
-  readonly spanId: string;
   readonly parentId: string | null;
   name: string;
   spanType: SpanTypeName;
@@ -53,24 +52,34 @@ export class LiveSpan {
   events: SpanEvent[] | undefined = undefined;
   /** @internal */
   readonly buffer: TraceBuffer;
+  private id: string | undefined;
 
+  /** `spanId` undefined: made when first read (a span nobody asks about gets it at export). */
   constructor(
     buffer: TraceBuffer,
-    spanId: string,
+    spanId: string | undefined,
     parentId: string | null,
     name: string,
     spanType: SpanTypeName,
     startTimeNs?: number,
   ) {
     this.buffer = buffer;
-    this.traceId = buffer.traceId;
-    this.spanId = spanId;
+    this.id = spanId;
     this.parentId = parentId;
     this.name = name;
     this.spanType = spanType;
     this.startTimeNs = startTimeNs ?? nowNs();
   }
 
+  /** The MLflow trace id (`tr-…`) of the span's trace. */
+  get traceId(): string {
+    return this.buffer.traceId;
+  }
+  /** 16 hex characters. */
+  get spanId(): string {
+    if (this.id === undefined) this.id = newSpanId();
+    return this.id;
+  }
   get isRecording(): boolean {
     return true;
   }
@@ -84,6 +93,42 @@ export class LiveSpan {
 
   setInputs(inputs: unknown): this {
     if (this.endTimeNs === null && settings().captureContent) this.inputs = snapshot(inputs);
+    return this;
+  }
+
+  /**
+   * @internal For inputs made for this span alone (a traced call's named arguments): when every
+   * value is one JSON keeps as it is, within the size caps, the object is kept without a copy
+   * (nobody else holds it, so nothing can change it later). Otherwise as `setInputs`.
+   */
+  setOwnInputs(inputs: Record<string, unknown>): this {
+    if (this.endTimeNs !== null || !settings().captureContent) return this;
+    const caps = settings().serialize;
+    let size = 2;
+    let count = 0;
+    for (const key in inputs) {
+      const value = inputs[key];
+      switch (typeof value) {
+        case 'number':
+          if (!Number.isFinite(value) || Object.is(value, -0)) return this.setInputs(inputs);
+          size += 24;
+          break;
+        case 'boolean':
+          size += 5;
+          break;
+        case 'string':
+          if (value.length > caps.maxStringLength) return this.setInputs(inputs);
+          size += value.length + 2;
+          break;
+        default:
+          if (value !== null) return this.setInputs(inputs);
+          size += 4;
+      }
+      size += key.length + 4;
+      count++;
+    }
+    if (size > caps.maxLength || count > caps.maxItems) return this.setInputs(inputs);
+    this.inputs = inputs;
     return this;
   }
 
@@ -188,6 +233,9 @@ export class NonRecordingSpan extends LiveSpan {
     return false;
   }
   override setInputs(): this {
+    return this;
+  }
+  override setOwnInputs(): this {
     return this;
   }
   override setOutputs(): this {

@@ -1,20 +1,24 @@
 import { diag } from './diag.js';
-import { toMlflowTraceId } from './ids.js';
+import { newOtelTraceId, toMlflowTraceId } from './ids.js';
 import type { LiveSpan } from './live-span.js';
 import type { TraceState } from './types.js';
 
 /** Receives traces whose spans have all ended (set by the pipeline). */
 type FinishHandler = (buffer: TraceBuffer) => void;
 
-const KEY = Symbol.for('autolog.core.traces');
+const KEY = Symbol.for('autolog.core.traces.v2');
 interface Registry {
-  open: Map<string, TraceBuffer>;
+  /** Traces being recorded. */
+  open: Set<TraceBuffer>;
+  /** Open traces by id, for those whose id exists yet (ids are made on first use). */
+  byId: Map<string, TraceBuffer>;
   onFinish: FinishHandler;
-  lastTraceId: string | undefined;
+  lastFinished: TraceBuffer | undefined;
 }
 const g = globalThis as unknown as Record<symbol, Registry | undefined>;
 const registry: Registry =
-  g[KEY] ?? (g[KEY] = { open: new Map(), onFinish: () => undefined, lastTraceId: undefined });
+  g[KEY] ??
+  (g[KEY] = { open: new Set(), byId: new Map(), onFinish: () => undefined, lastFinished: undefined });
 
 export function setFinishHandler(handler: FinishHandler): void {
   registry.onFinish = handler;
@@ -22,7 +26,7 @@ export function setFinishHandler(handler: FinishHandler): void {
 
 /** An open trace, by MLflow id (`tr-…`). */
 export function findOpenTrace(traceId: string): TraceBuffer | undefined {
-  return registry.open.get(traceId);
+  return registry.byId.get(traceId);
 }
 
 export function openTraces(): IterableIterator<TraceBuffer> {
@@ -31,13 +35,13 @@ export function openTraces(): IterableIterator<TraceBuffer> {
 
 /** Finishes every open trace now (process exit): open spans are ended and marked unfinished. */
 export function finishOpenTraces(onlyRootEnded = false): void {
-  for (const buffer of [...registry.open.values()]) {
+  for (const buffer of [...registry.open]) {
     if (!onlyRootEnded || buffer.root?.endTimeNs != null) buffer.finish();
   }
 }
 
 export function lastFinishedTraceId(): string | undefined {
-  return registry.lastTraceId;
+  return registry.lastFinished?.traceId;
 }
 
 /**
@@ -46,8 +50,6 @@ export function lastFinishedTraceId(): string | undefined {
  * other span have ended (or the grace period for stragglers runs out).
  */
 export class TraceBuffer {
-  readonly traceId: string;
-  readonly otelTraceId: string;
   readonly spans: LiveSpan[] = [];
   root: LiveSpan | undefined;
   openCount = 0;
@@ -59,23 +61,42 @@ export class TraceBuffer {
   responsePreview: string | undefined;
   state: TraceState | undefined;
   experimentId: string | undefined;
+  private otelId: string | undefined;
+  private id: string | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
 
   /**
-   * `traceId` differs from `tr-<otelTraceId>` when several Autolog traces start inside one
-   * OpenTelemetry trace of the app. `recording: false` makes a stand-in that is never registered nor exported. */
-  constructor(
-    otelTraceId: string,
-    graceMs: number,
-    recording = true,
-    traceId = toMlflowTraceId(otelTraceId),
-  ) {
-    this.otelTraceId = otelTraceId;
-    this.traceId = traceId;
+   * `otelTraceId` undefined: a new trace, whose id is made when first read (a trace nobody asks
+   * about gets its id when it is exported, off the traced call). `traceId` differs from
+   * `tr-<otelTraceId>` when several Autolog traces start inside one OpenTelemetry trace of the
+   * app. `recording: false` makes a stand-in that is never registered nor exported.
+   */
+  constructor(otelTraceId: string | undefined, graceMs: number, recording = true, traceId?: string) {
+    this.otelId = otelTraceId;
+    this.id = traceId;
     this.graceMs = graceMs;
-    if (recording) registry.open.set(this.traceId, this);
-    else this.finished = true;
+    if (recording) {
+      registry.open.add(this);
+      // An id given from outside can be looked up at once.
+      if (otelTraceId !== undefined) registry.byId.set(this.traceId, this);
+    } else this.finished = true;
+  }
+
+  /** The OpenTelemetry trace id (32 hex). */
+  get otelTraceId(): string {
+    if (this.otelId === undefined) {
+      this.otelId = newOtelTraceId();
+      this.id = toMlflowTraceId(this.otelId);
+      if (!this.finished) registry.byId.set(this.id, this);
+    }
+    return this.otelId;
+  }
+
+  /** The MLflow trace id (`tr-…`). */
+  get traceId(): string {
+    if (this.id === undefined) this.id = toMlflowTraceId(this.otelTraceId);
+    return this.id;
   }
 
   addSpan(span: LiveSpan): void {
@@ -134,8 +155,9 @@ export class TraceBuffer {
         }
       }
     }
-    registry.open.delete(this.traceId);
-    registry.lastTraceId = this.traceId;
+    registry.open.delete(this);
+    if (this.otelId !== undefined) registry.byId.delete(this.traceId);
+    registry.lastFinished = this;
     try {
       registry.onFinish(this);
     } catch (err) {

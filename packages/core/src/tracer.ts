@@ -1,5 +1,5 @@
 import { activeOtelParent, currentFrame, type Frame } from './context.js';
-import { newOtelTraceId, newSpanId, toMlflowTraceId } from './ids.js';
+import { newOtelTraceId, toMlflowTraceId } from './ids.js';
 import { LiveSpan, NonRecordingSpan } from './live-span.js';
 import { currentParent } from './plugin/parent-resolver.js';
 import { settings } from './settings.js';
@@ -50,7 +50,7 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
   if (parent && !parent.buffer.finished) {
     span = new LiveSpan(
       parent.buffer,
-      newSpanId(),
+      undefined,
       parent.spanId,
       options.name,
       spanType,
@@ -70,9 +70,9 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
       rememberJoined(otelParent.traceId);
       buffer = new TraceBuffer(otelParent.traceId, config.openSpanGraceMs, true, own);
     } else {
-      buffer = new TraceBuffer(newOtelTraceId(), config.openSpanGraceMs);
+      buffer = new TraceBuffer(undefined, config.openSpanGraceMs);
     }
-    span = new LiveSpan(buffer, newSpanId(), null, options.name, spanType, options.startTimeNs);
+    span = new LiveSpan(buffer, undefined, null, options.name, spanType, options.startTimeNs);
     if (otelParent) {
       span.attributes['autolog.otel.parent_span_id'] = otelParent.spanId;
       span.attributes['autolog.otel.trace_id'] = otelParent.traceId;

@@ -29,6 +29,23 @@ describe('trace()', () => {
     expect(record.info.requestPreview).toBe('{"a":1,"b":5,"rest":[9,9]}');
   });
 
+  it('records plain arguments as given, and caps or copies the others as any value', async () => {
+    const t = memoryTracing({ serialize: { maxStringLength: 10 } });
+    const f = trace(function f(a: unknown, b: unknown, c: unknown) {
+      return 0;
+    });
+    f(1, 'short', null);
+    f(Number.NaN, 'x'.repeat(20), true);
+    const obj = { v: 1 };
+    f(obj, -0, undefined);
+    obj.v = 2;
+    const [plain, capped, copied] = (await t.traces()).map((r) => r.data.spans[0].inputs);
+    expect(plain).toEqual({ a: 1, b: 'short', c: null });
+    expect(capped).toEqual({ a: 'NaN', b: 'xxxxxxxxxx…[truncated 10 chars]', c: true });
+    expect(copied).toEqual({ a: { v: 1 }, b: 0 });
+    expect(Object.is((copied as { b: number }).b, -0)).toBe(false);
+  });
+
   it('nests spans across await, Promise.all and timers', async () => {
     const t = memoryTracing();
     const leaf = trace(
