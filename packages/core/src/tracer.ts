@@ -61,7 +61,7 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
   } else {
     const config = settings();
     if (config.sampleRate < 1 && Math.random() >= config.sampleRate) return NOOP_SPAN;
-    const otelParent = activeOtelParent();
+    const otelParent = activeOtelParent(frame);
     let buffer: TraceBuffer;
     if (otelParent) {
       // The first Autolog trace inside an app trace takes its id; later ones get ids of their own
