@@ -10,7 +10,7 @@ import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { autolog, disable, openaiPlugin } from '../src/index.js';
-import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
+import { azureClient, clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 /** True when the process tracks async context: promise continuations then get their own ids. */
 async function asyncHooksOn(): Promise<boolean> {
@@ -64,13 +64,10 @@ it('on every supported openai major, OpenAI and AzureOpenAI clients alike', asyn
       model: 'gpt-4o-mini',
       messages,
     });
-    await new AzureOpenAI({
-      apiKey: 'azure-test-key-0000',
-      endpoint: server.azureEndpoint,
-      apiVersion: '2024-10-21',
-      deployment: 'gpt-4o-mini',
-      maxRetries: 0,
-    }).chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await azureClient(AzureOpenAI, server.azureEndpoint, 'gpt-4o-mini').chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+    });
   }
   expect(await asyncHooksOn()).toBe(false);
   const spans = await t.spans();

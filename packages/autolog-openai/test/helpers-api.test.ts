@@ -5,7 +5,7 @@ import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openaiPlugin } from '../src/index.js';
-import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
+import { azureClient, clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -217,13 +217,7 @@ describe.each(OPENAI_VERSIONS)('SDK helpers on $label', ({ module, label }) => {
   it('names the runTools span after AzureOpenAI on an Azure client', async () => {
     const { AzureOpenAI } = clientClasses(module);
     if (!AzureOpenAI) return;
-    const azure = new AzureOpenAI({
-      endpoint: server.azureEndpoint,
-      apiKey: 'azure-test-key-0000',
-      apiVersion: '2024-10-21',
-      deployment: 'my-gpt4o',
-      maxRetries: 0,
-    });
+    const azure = azureClient(AzureOpenAI, server.azureEndpoint);
     const resource = azure.chat.completions.runTools ? azure.chat.completions : azure.beta.chat.completions;
     await resource.runTools(toolRequest(weatherTool(({ city }) => city))).finalContent();
     const [root, ...children] = await t.spans();

@@ -35,3 +35,14 @@ export function memoryTracing() {
 }
 
 export const TEST_KEY = ['sk', 'test', 'abcdefghijklmnopqrstuvwxyz012345'].join('-');
+
+/** An `AzureOpenAI` client of `AzureOpenAI` (a class from one of the tested majors) on the test server's Azure paths. */
+export function azureClient(AzureOpenAI: any, azureEndpoint: string, deployment = 'my-gpt4o'): any {
+  return new AzureOpenAI({
+    endpoint: azureEndpoint,
+    apiKey: 'azure-test-key-0000',
+    apiVersion: '2024-10-21',
+    deployment,
+    maxRetries: 0,
+  });
+}

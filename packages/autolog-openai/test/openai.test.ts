@@ -3,7 +3,7 @@ import { withSpan } from '@autolog/core';
 import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openaiPlugin } from '../src/index.js';
-import { clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
+import { azureClient, clientClasses, memoryTracing, OPENAI_VERSIONS, TEST_KEY } from './helpers.js';
 
 let server: OpenAIServer;
 beforeAll(async () => {
@@ -280,13 +280,7 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
 
   it('records Azure OpenAI calls with provider, deployment, API version and response model', async () => {
     if (!AzureOpenAI) return;
-    const azure = new AzureOpenAI({
-      endpoint: server.azureEndpoint,
-      apiKey: 'azure-test-key-0000',
-      apiVersion: '2024-10-21',
-      deployment: 'my-gpt4o',
-      maxRetries: 0,
-    });
+    const azure = azureClient(AzureOpenAI, server.azureEndpoint);
     const completion = await azure.chat.completions.create({ model: 'my-gpt4o', messages });
     const [span] = await t.spans();
     expect(span.name).toBe('AzureOpenAI.chat.completions');
