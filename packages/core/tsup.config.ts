@@ -9,6 +9,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'plugin/index': 'src/plugin/index.ts',
+      testing: 'src/testing.ts',
       'store/write-worker': 'src/store/write-worker.ts',
     },
     format: ['esm', 'cjs'],

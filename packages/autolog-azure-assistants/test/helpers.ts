@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '@autolog/core';
+import type { SpanData, TraceRecord } from '@autolog/core';
 import type { OpenAIServer } from '@autolog/testkit';
 
 const require = createRequire(import.meta.url);
@@ -73,17 +73,7 @@ export async function pollUntilSettled(version: OpenAIVersion, client: any, run:
   return run;
 }
 
-export function memoryTracing() {
-  const mem = new MemoryDestination();
-  init({ silent: true, destination: mem });
-  return {
-    mem,
-    async traces(): Promise<TraceRecord[]> {
-      await flushTraces();
-      return mem.traces;
-    },
-  };
-}
+export { memoryTracing } from '@autolog/core/testing';
 
 /** The root span of a trace and its children by name. */
 export function shape(trace: TraceRecord): {

@@ -1,20 +1,6 @@
-import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '@autolog/core';
+import type { SpanData, TraceRecord } from '@autolog/core';
 
-export function memoryTracing() {
-  const mem = new MemoryDestination();
-  init({ silent: true, destination: mem });
-  return {
-    mem,
-    async traces(): Promise<TraceRecord[]> {
-      await flushTraces();
-      return mem.traces;
-    },
-    async spans(): Promise<SpanData[]> {
-      await flushTraces();
-      return mem.traces.flatMap((t) => t.data.spans);
-    },
-  };
-}
+export { memoryTracing } from '@autolog/core/testing';
 
 /** The span tree of a trace as nested `name (TYPE)` lines, children in start order. */
 export function tree(trace: TraceRecord): string {

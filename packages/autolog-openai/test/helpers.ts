@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '@autolog/core';
 
 const require = createRequire(import.meta.url);
 
@@ -18,21 +17,7 @@ export function clientClasses(mod: any): { OpenAI: any; AzureOpenAI: any } {
   };
 }
 
-export function memoryTracing() {
-  const mem = new MemoryDestination();
-  init({ silent: true, destination: mem });
-  return {
-    mem,
-    async traces(): Promise<TraceRecord[]> {
-      await flushTraces();
-      return mem.traces;
-    },
-    async spans(): Promise<SpanData[]> {
-      await flushTraces();
-      return mem.traces.flatMap((t) => t.data.spans);
-    },
-  };
-}
+export { memoryTracing } from '@autolog/core/testing';
 
 export const TEST_KEY = ['sk', 'test', 'abcdefghijklmnopqrstuvwxyz012345'].join('-');
 

@@ -1,17 +1,6 @@
-import { flushTraces, init, MemoryDestination, type SpanData, type TraceRecord } from '../src/index.js';
+import type { SpanData, TraceRecord } from '../src/index.js';
 
-/** Sets tracing to a fresh in-memory destination; `traces()` flushes and returns what was exported. */
-export function memoryTracing(options: Parameters<typeof init>[0] = {}) {
-  const mem = new MemoryDestination();
-  init({ silent: true, ...options, destination: mem });
-  return {
-    mem,
-    async traces(): Promise<TraceRecord[]> {
-      await flushTraces();
-      return mem.traces;
-    },
-  };
-}
+export { memoryTracing } from '../src/testing.js';
 
 export function spanNamed(trace: TraceRecord, name: string): SpanData {
   const span = trace.data.spans.find((s) => s.name === name);
