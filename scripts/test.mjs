@@ -7,6 +7,7 @@ import { join } from 'node:path';
 // The viewer's end-to-end tests drive a real headless Chromium (Debian's package): install it
 // when missing, so a bare machine runs every test with this one command.
 const ensureChromium = join('packages', 'viewer', 'scripts', 'ensure-chromium.sh');
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: the viewer tests' own override of the browser's path
 if (existsSync(ensureChromium) && !existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
   const installed = spawnSync('bash', [ensureChromium], { stdio: 'inherit' });
   if (installed.status !== 0)

@@ -21,7 +21,7 @@ export class Orchestrator {
   private readonly synthesis;
   private readonly agentChain;
 
-  constructor(private readonly model: ChatOpenAI) {
+  constructor(model: ChatOpenAI) {
     this.agentChain = ChatPromptTemplate.fromMessages([
       ['system', 'You are the {domain} agent. Answer from the data: {data}'],
       ['human', '{query}'],

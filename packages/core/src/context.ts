@@ -37,7 +37,7 @@ export function runInFrame<T>(frame: Frame, fn: () => T): T {
   state.entered = true;
   if (!otelBridgeActive()) return als.run(frame, fn);
   const span = frame.span;
-  if (!span || !span.isRecording) return als.run(frame, fn);
+  if (!span?.isRecording) return als.run(frame, fn);
   // Make the Autolog span the parent of spans the app creates with its own OpenTelemetry SDK.
   const otelSpan = otelTrace.wrapSpanContext({
     traceId: span.otelTraceId,

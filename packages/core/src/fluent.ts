@@ -277,7 +277,7 @@ export function startSpan(options: StartSpanOptions): LiveSpan {
 /** The span that is current in this async context, if any. */
 export function getCurrentActiveSpan(): LiveSpan | undefined {
   const span = currentFrame()?.span;
-  return span && span.isRecording && !span.ended ? span : undefined;
+  return span?.isRecording && !span.ended ? span : undefined;
 }
 
 /** The id of the last trace that finished in this process. */
@@ -299,7 +299,7 @@ export interface UpdateTraceOptions {
 export function updateCurrentTrace(update: UpdateTraceOptions): void {
   try {
     const span = currentFrame()?.span;
-    if (!span || !span.isRecording || span.buffer.finished) {
+    if (!span?.isRecording || span.buffer.finished) {
       if (!span?.buffer.finished)
         diag.once('warn', 'update-no-trace', 'updateCurrentTrace() was called outside of any trace; ignored');
       return;

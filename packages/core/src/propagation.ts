@@ -36,7 +36,7 @@ export function parseTraceparent(
  */
 export function getTraceparent(): string | undefined {
   const span = currentFrame()?.span;
-  if (!span || !span.isRecording || span.ended) return undefined;
+  if (!span?.isRecording || span.ended) return undefined;
   return `00-${span.otelTraceId}-${span.spanId}-01`;
 }
 

@@ -3,6 +3,7 @@ import { resolveSerializeOptions } from './serialize.js';
 import type { SpanData } from './types.js';
 
 /** A hook that may change a span before it leaves the process; return nothing to keep the edits in place. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that edits the span in place may be declared as returning void
 export type RedactHook = (span: SpanData) => SpanData | undefined | void;
 
 /**

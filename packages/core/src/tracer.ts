@@ -48,14 +48,7 @@ export function createSpan(options: CreateSpanOptions, frame: Frame | undefined 
   const spanType = options.spanType ?? SpanType.UNKNOWN;
   let span: LiveSpan;
   if (parent && !parent.buffer.finished) {
-    span = new LiveSpan(
-      parent.buffer,
-      undefined,
-      parent.spanId,
-      options.name,
-      spanType,
-      options.startTimeNs,
-    );
+    span = new LiveSpan(parent.buffer, undefined, parent.spanId, options.name, spanType, options.startTimeNs);
   } else if (parent && !parent.isRecording) {
     return NOOP_SPAN;
   } else {

@@ -32,7 +32,7 @@ describe('trace()', () => {
   it('records plain arguments as given, and caps or copies the others as any value', async () => {
     const t = memoryTracing({ serialize: { maxStringLength: 10 } });
     const f = trace(function f(a: unknown, b: unknown, c: unknown) {
-      return 0;
+      return [a, b, c].length;
     });
     f(1, 'short', null);
     f(Number.NaN, 'x'.repeat(20), true);

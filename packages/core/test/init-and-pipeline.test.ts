@@ -105,7 +105,8 @@ describe('the local store as destination', () => {
       { name: 'llm', spanType: 'CHAT_MODEL' },
     );
     await llm('hello');
-    const id = mem.traces[0]?.info.traceId ?? (await flushTraces(), mem.traces[0].info.traceId);
+    await flushTraces();
+    const id = mem.traces[0].info.traceId;
     const fromStore = await getTrace(id);
     expect(fromStore).not.toBeNull();
     expect(JSON.parse(JSON.stringify({ info: fromStore!.info, data: fromStore!.data }))).toEqual(
