@@ -55,6 +55,7 @@ export const CALL_KINDS: Record<'chat' | 'responses' | 'embeddings' | 'completio
         usage: data?.usage,
       }),
     streamAccumulator: (ctx) => ({
+      neverHolds: true,
       add() {},
       finish: () => ctx.span.end(),
       fail: (e: unknown) => endWithError(ctx, e),

@@ -31,6 +31,8 @@ interface ChoiceState {
  * streamed tool-call deltas joined by index, finish reasons, and usage from the final chunk.
  */
 export class ChatStreamAccumulator implements StreamObserver {
+  /** `add` never holds a chunk back: the consumer reads each one from the SDK's own promise. */
+  readonly neverHolds = true;
   private readonly ctx: CallContext;
   private readonly choices = new Map<number, ChoiceState>();
   private readonly state = { first: false };

@@ -3,6 +3,8 @@ import { type CallContext, endWithError, endWithResponse, markFirstToken } from 
 
 /** Rebuilds a legacy `text_completion` from streamed chunks (text per choice, usage from the last chunk). */
 export class CompletionStreamAccumulator implements StreamObserver {
+  /** `add` never holds a chunk back: the consumer reads each one from the SDK's own promise. */
+  readonly neverHolds = true;
   private readonly ctx: CallContext;
   private readonly texts = new Map<number, { text: string; finish_reason: string | null }>();
   private readonly state = { first: false };

@@ -13,6 +13,8 @@ export function endResponse(ctx: CallContext, response: any): void {
  * `incomplete`) event carries the whole response with usage; deltas only mark the first token.
  */
 export class ResponseStreamAccumulator implements StreamObserver {
+  /** `add` never holds a chunk back: the consumer reads each one from the SDK's own promise. */
+  readonly neverHolds = true;
   private readonly ctx: CallContext;
   private readonly state = { first: false };
   private final: any;

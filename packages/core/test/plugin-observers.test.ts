@@ -47,6 +47,63 @@ describe('integration helpers of @autolog/core/plugin', () => {
     expect(order).toEqual(['read 1', 'observed 2', 'read 2', 'finished']);
   });
 
+  it('observeStream with a never-holding observer hands the consumer the SDK promise, seen first', async () => {
+    const order: string[] = [];
+    const given: Promise<IteratorResult<number>>[] = [];
+    let n = 0;
+    const source = {
+      iterator() {
+        return {
+          next() {
+            const step = Promise.resolve(
+              n < 2 ? { done: false, value: ++n } : { done: true, value: undefined },
+            );
+            given.push(step as Promise<IteratorResult<number>>);
+            return step;
+          },
+        };
+      },
+    };
+    const stream = observeStream(source, {
+      neverHolds: true,
+      add: (item) => order.push(`observed ${item}`),
+      finish: (early) => order.push(`finished early=${early}`),
+      fail: () => order.push('failed'),
+    });
+    const it = (stream as typeof source).iterator();
+    const first = it.next();
+    expect(first).toBe(given[0]);
+    order.push(`read ${(await first).value}`);
+    order.push(`read ${(await it.next()).value}`);
+    expect((await it.next()).done).toBe(true);
+    expect(order).toEqual(['observed 1', 'read 1', 'observed 2', 'read 2', 'finished early=false']);
+  });
+
+  it('observeStream with a never-holding observer reports a failed read once and leaves the rejection to the consumer', async () => {
+    const failures: unknown[] = [];
+    const boom = new Error('connection reset');
+    const stream = observeStream(
+      { iterator: () => ({ next: () => Promise.reject(boom) }) },
+      {
+        neverHolds: true,
+        add: () => undefined,
+        finish: () => failures.push('finish'),
+        fail: (e) => failures.push(e),
+      },
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect((stream as any).iterator().next()).rejects.toBe(boom);
+      await new Promise((r) => setTimeout(r, 5));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(failures).toEqual([boom]);
+    expect(unhandled).toEqual([]);
+  });
+
   it('observeResult passes a plain promise and its value through, and swallows observer failures', async () => {
     const promise = Promise.resolve({ id: 1 });
     const returned = observeResult(promise, {

@@ -4,6 +4,11 @@ import { describeError, diag } from '../diag.js';
 export interface StreamObserver {
   /** Sees an item before the consumer; a returned promise holds the item back until it settles. */
   add(item: unknown): unknown;
+  /**
+   * True when `add` never returns a promise. The consumer then reads each item from the SDK's own
+   * promise, which `add` sees first (no extra promise step per item on the consumer's path).
+   */
+  readonly neverHolds?: boolean;
   /** The stream ended (`early`: the consumer stopped before the end). */
   finish(early: boolean): void;
   fail(error: unknown): void;
@@ -58,6 +63,7 @@ function reportFailure(err: unknown): undefined {
 /** The observer with its failures logged instead of thrown (no allocation per item). */
 function guarded(observer: StreamObserver): StreamObserver {
   return {
+    neverHolds: observer.neverHolds === true,
     add(item) {
       try {
         return observer.add(item);
@@ -113,10 +119,24 @@ function observeIterator<T>(
     fail(error);
     throw error;
   };
+  // An observer that never holds an item back sees it from a reaction of its own on the SDK's
+  // promise, registered before the consumer's, and the consumer gets that very promise.
+  const onSeen = (result: IteratorResult<T>): void => {
+    if (result.done) finish(false);
+    else if (!settled) observer.add(result.value);
+  };
+  const onSeenError = (error: unknown): void => fail(error);
+  const side = observer.neverHolds === true;
   return {
     // No rest parameters: the consumer calls next() for every item.
-    next: (value?: unknown) =>
-      (value === undefined ? iterator.next() : iterator.next(value)).then(onResult, onError),
+    next: (value?: unknown) => {
+      const step = value === undefined ? iterator.next() : iterator.next(value);
+      if (side && step instanceof Promise) {
+        step.then(onSeen, onSeenError);
+        return step;
+      }
+      return step.then(onResult, onError);
+    },
     return: (value?: any) => {
       finish(true);
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true as const, value });
