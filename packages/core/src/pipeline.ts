@@ -1,6 +1,6 @@
 import { type DestinationStats, DestinationWorker, type WorkerOptions } from './destination-worker.js';
 import { describeError, diag } from './diag.js';
-import type { TraceBuffer } from './trace-buffer.js';
+import { releaseFinished, type TraceBuffer } from './trace-buffer.js';
 import { buildTraceRecord } from './trace-record.js';
 import type { Destination, TraceRecord } from './types.js';
 
@@ -88,6 +88,7 @@ export class ExportPipeline {
     for (const buffer of buffers) {
       try {
         records.push(buildTraceRecord(buffer, this.options.experimentId));
+        releaseFinished(buffer);
       } catch (err) {
         diag.error(`could not build trace ${buffer.traceId}: ${describeError(err)}`);
       }

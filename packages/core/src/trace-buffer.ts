@@ -13,7 +13,8 @@ interface Registry {
   /** Open traces by id, for those whose id exists yet (ids are made on first use). */
   byId: Map<string, TraceBuffer>;
   onFinish: FinishHandler;
-  lastFinished: TraceBuffer | undefined;
+  /** The trace that finished last, until it is exported; then its id. */
+  lastFinished: TraceBuffer | string | undefined;
 }
 const g = globalThis as unknown as Record<symbol, Registry | undefined>;
 const registry: Registry =
@@ -41,7 +42,13 @@ export function finishOpenTraces(onlyRootEnded = false): void {
 }
 
 export function lastFinishedTraceId(): string | undefined {
-  return registry.lastFinished?.traceId;
+  const last = registry.lastFinished;
+  return typeof last === 'string' ? last : last?.traceId;
+}
+
+/** A finished trace has been turned into its record: the registry keeps at most its id. */
+export function releaseFinished(buffer: TraceBuffer): void {
+  if (registry.lastFinished === buffer) registry.lastFinished = buffer.traceId;
 }
 
 /**

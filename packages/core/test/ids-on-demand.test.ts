@@ -4,7 +4,14 @@
  * stable once read, client calls find a trace by its id, and finished traces are let go.
  */
 import { describe, expect, it } from 'vitest';
-import { continueTrace, startSpan, TracingClient, trace, withSpan } from '../src/index.js';
+import {
+  continueTrace,
+  getLastActiveTraceId,
+  startSpan,
+  TracingClient,
+  trace,
+  withSpan,
+} from '../src/index.js';
 import { openTraces } from '../src/trace-buffer.js';
 import { memoryTracing } from './helpers.js';
 
@@ -80,6 +87,20 @@ describe('ids made on first use', () => {
     const [record] = await t.traces();
     expect(record.info.traceId).toBe(`tr-${callerTraceId}`);
     expect(record.data.spans.map((s) => s.name)).toEqual(['handler', 'from-client']);
+  });
+
+  it('keeps only the id of the last finished trace once it is exported', async () => {
+    const t = memoryTracing();
+    trace((n: number) => n, { name: 'last' })(1);
+    // Asked before the export: the id is made now and is the one exported.
+    const early = getLastActiveTraceId();
+    const [record] = await t.traces();
+    expect(early).toBe(record.info.traceId);
+    const registry = (globalThis as Record<symbol, { lastFinished?: unknown }>)[
+      Symbol.for('autolog.core.traces.v2')
+    ];
+    expect(registry?.lastFinished).toBe(record.info.traceId);
+    expect(getLastActiveTraceId()).toBe(record.info.traceId);
   });
 
   it('lets finished traces go, whether or not their ids were read', async () => {
