@@ -4,6 +4,7 @@
  * drift hits every library alike. Exporters post to a loopback sink in a child process.
  * See README.md for the method and what each column means.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { autolog } from './adapters/autolog.js';
@@ -73,6 +74,29 @@ async function work(x: number): Promise<number> {
 function workSync(x: number): number {
   return x + 1;
 }
+
+/**
+ * The least any tracer that propagates async context does per call, recording nothing: make a
+ * frame current around the call and see its promise settle (one `then`). Measured in the rounds
+ * only, as a floor under the libraries' hot paths.
+ */
+const floorStorage = new AsyncLocalStorage<object>();
+const ignore = () => undefined;
+const floor: Adapter = {
+  name: 'floor: context + then',
+  describe: 'AsyncLocalStorage.run around the call and one then on its promise; nothing recorded',
+  async setup() {},
+  traced: (fn) => (x) => {
+    const p = floorStorage.run({ x }, fn, x);
+    p.then(ignore, ignore);
+    return p;
+  },
+  tracedSync: (fn) => fn,
+  async flush() {},
+  async teardown() {},
+  // Off again after its turn: an enabled storage costs every later promise of the process.
+  deactivate: () => floorStorage.disable(),
+};
 
 /** Keeps results observable so nothing is optimised away. */
 let blackhole = 0;
@@ -289,10 +313,23 @@ async function main(): Promise<void> {
 
   const before = new Map<LiveAdapter, number | undefined>();
   for (const l of live) before.set(l, (await deliveredCount(sink, l.a)).count);
+  // The floor takes part in the rounds only (it records nothing to keep or deliver).
+  const floorLive: LiveAdapter = {
+    a: floor,
+    hot: floor.traced(work),
+    sync: floor.tracedSync(workSync),
+    calls: base.calls,
+    hotNs: [],
+    hotCpuNs: [],
+    allInUs: [],
+    called: 0,
+  };
+  await runRound(floorLive, floorLive.calls);
+  const rotation = [...live, floorLive];
   for (let r = 0; r < CFG.rounds; r++) {
     const t = Date.now();
-    for (let k = 0; k < live.length; k++) {
-      const l = live[(r + k) % live.length]; // rotate the order every round
+    for (let k = 0; k < rotation.length; k++) {
+      const l = rotation[(r + k) % rotation.length]; // rotate the order every round
       const res = await runRound(l, l.calls);
       l.hotNs.push(res.wallNs);
       l.hotCpuNs.push(res.cpuNs);
@@ -501,6 +538,12 @@ async function main(): Promise<void> {
   );
   if (live.some((l) => l.mem?.fromFlood))
     console.log('* measured in the flood run (see below), not at the memory-test size.');
+  console.log(
+    `floor (${floor.describe}): ${fmtNs(median(floorLive.hotNs))}/call, ${fmtSignedNs(addedHot(floorLive))} vs untraced` +
+      (al
+        ? `; Autolog's hot path is ${fmtSignedNs(addedHot(al) - addedHot(floorLive))} above the floor.`
+        : '.'),
+  );
   if (!al) console.log('Autolog: not measured — see "Setups" below.');
 
   console.log('');
