@@ -104,6 +104,39 @@ function signedStorage(ctx: RouteContext) {
 }
 
 /** Databricks-only endpoints: trace data credentials and the signed storage they point to. */
+/**
+ * Databricks OAuth machine-to-machine: the client credentials flow of `/oidc/v1/token`. The
+ * service principal authenticates with HTTP basic (`client_id:client_secret`), the form body asks
+ * for `grant_type=client_credentials`; errors are OAuth's `{"error","error_description"}`.
+ */
+function oauthToken(ctx: RouteContext) {
+  const oauth = ctx.options.databricks?.oauth;
+  if (!oauth) return ctx.error(404, 'ENDPOINT_NOT_FOUND', 'OAuth is not enabled on this workspace');
+  const oauthError = (status: number, error: string, description: string) =>
+    ctx.send(
+      status,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ error, error_description: description }),
+    );
+  const expected = `Basic ${Buffer.from(`${oauth.clientId}:${oauth.clientSecret}`).toString('base64')}`;
+  if (ctx.headers.authorization !== expected)
+    return oauthError(401, 'invalid_client', 'Client authentication failed');
+  if (!String(ctx.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return oauthError(400, 'invalid_request', 'Expected a form-encoded body');
+  const form = new URLSearchParams(ctx.raw.toString('utf8'));
+  if (form.get('grant_type') !== 'client_credentials')
+    return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
+  const expiresIn = oauth.expiresInSeconds ?? 3600;
+  const token = `oauth-${randomBytes(24).toString('hex')}`;
+  ctx.state.oauthTokens.set(token, Date.now() + expiresIn * 1000);
+  ctx.json(200, {
+    access_token: token,
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    scope: form.get('scope') ?? 'all-apis',
+  });
+}
+
 export const databricksRoutes: MlflowRoute[] = [
   {
     method: 'GET',
@@ -118,4 +151,5 @@ export const databricksRoutes: MlflowRoute[] = [
   { method: 'PUT', path: '/signed-storage/:type/:trace_id/traces.json', handle: signedStorage },
   { method: 'PATCH', path: '/signed-storage/:type/:trace_id/traces.json', handle: signedStorage },
   { method: 'GET', path: '/signed-storage/:type/:trace_id/traces.json', handle: signedStorage },
+  { method: 'POST', path: '/oidc/v1/token', handle: oauthToken },
 ];

@@ -37,10 +37,15 @@ function match(route: MlflowRoute, method: string, path: string): Record<string,
   return want.length === got.length ? params : undefined;
 }
 
-function authorized(req: IncomingMessage, options: MlflowServerOptions): boolean {
+function authorized(req: IncomingMessage, options: MlflowServerOptions, state: MlflowState): boolean {
   const auth = options.auth;
-  if (!auth) return true;
   const header = req.headers.authorization ?? '';
+  if (options.databricks?.oauth) {
+    const expiry = header.startsWith('Bearer ') ? state.oauthTokens.get(header.slice(7)) : undefined;
+    if (expiry !== undefined && expiry > Date.now()) return true;
+    if (!auth) return false;
+  }
+  if (!auth) return true;
   if ('token' in auth) return header === `Bearer ${auth.token}`;
   const expected = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
   return header === `Basic ${expected}`;
@@ -157,7 +162,11 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
         failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {},
       );
     }
-    if (!url.pathname.startsWith('/signed-storage/') && !authorized(req, options)) {
+    if (
+      !url.pathname.startsWith('/signed-storage/') &&
+      url.pathname !== '/oidc/v1/token' &&
+      !authorized(req, options, state)
+    ) {
       if (options.auth && 'username' in options.auth)
         return send(
           401,

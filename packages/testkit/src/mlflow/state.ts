@@ -29,6 +29,8 @@ export class MlflowState {
   readonly blobs = new Map<string, Buffer>();
   /** Databricks mode: signatures issued, with what they allow. */
   readonly signatures = new Map<string, { method: 'upload' | 'download'; traceId: string }>();
+  /** Databricks mode with OAuth: access tokens issued, with when they expire (epoch ms). */
+  readonly oauthTokens = new Map<string, number>();
   private nextExperiment = 1;
 
   constructor() {

@@ -23,7 +23,15 @@ export interface MlflowServerOptions {
    * Databricks mode: bearer auth, no `/v1/traces`, and span data goes to signed URLs of this
    * credential type (served by this server under `/signed-storage/…`).
    */
-  databricks?: { credentialType: CredentialType };
+  databricks?: {
+    credentialType: CredentialType;
+    /**
+     * OAuth machine-to-machine (a service principal): `POST /oidc/v1/token` exchanges
+     * `client_id:client_secret` (HTTP basic) for access tokens, which the API then accepts as
+     * bearer tokens until they expire (`expiresInSeconds`, default 3600).
+     */
+    oauth?: { clientId: string; clientSecret: string; expiresInSeconds?: number };
+  };
   /** Delay before every response, in ms. */
   latencyMs?: number;
 }

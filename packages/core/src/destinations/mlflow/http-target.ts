@@ -14,9 +14,17 @@ import { describeUrl, type HttpTarget, untraced } from './http-client.js';
 export function httpTarget(baseUrl: string, credentials: Credentials, timeoutMs: number): HttpTarget {
   let cached: { token: string; until: number } | undefined;
   const secrets = () => [...secretsOf(credentials), ...(cached ? [cached.token] : [])];
-  const oauthToken = async (): Promise<string> => {
+  /** One token request at a time: calls that need a token while it is being fetched wait for it. */
+  let fetching: Promise<string> | undefined;
+  const oauthToken = (): Promise<string> => {
+    if (cached && cached.until > Date.now()) return Promise.resolve(cached.token);
+    fetching ??= fetchToken().finally(() => {
+      fetching = undefined;
+    });
+    return fetching;
+  };
+  const fetchToken = async (): Promise<string> => {
     if (credentials.kind !== 'oauth') throw new Error('not OAuth');
-    if (cached && cached.until > Date.now()) return cached.token;
     const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
     let res: Response;
     try {
