@@ -120,61 +120,53 @@ describe('Databricks destination', () => {
   const CLIENT_ID = 'sp-6f1e2d3c';
   const SECRET = 'dose0123456789abcdef0123456789ab';
 
-  it('exchanges a service principal for an OAuth token, reuses it, and takes a new one when it expires', async () => {
+  /**
+   * A workspace that takes this service principal (tokens living `expiresInSeconds`), and a
+   * profile [sp] for it with `secret`.
+   */
+  async function oauthWorkspace(secret: string, expiresInSeconds?: number): Promise<void> {
     server = await startMlflowServer({
       databricks: {
         credentialType: 'AWS_PRESIGNED_URL',
-        oauth: { clientId: CLIENT_ID, clientSecret: SECRET, expiresInSeconds: 3600 },
+        oauth: { clientId: CLIENT_ID, clientSecret: SECRET, expiresInSeconds },
       },
     });
     process.env.HOME = home(
-      `[sp]\nhost = ${server.url}\nclient_id = ${CLIENT_ID}\nclient_secret = ${SECRET}\n`,
+      `[sp]\nhost = ${server.url}\nclient_id = ${CLIENT_ID}\nclient_secret = ${secret}\n`,
     );
+  }
+  const tokenRequests = () => server!.requests.filter((r) => r.path === '/oidc/v1/token').length;
+
+  it('exchanges a service principal for an OAuth token, reuses it, and takes a new one when it expires', async () => {
+    await oauthWorkspace(SECRET, 3600);
     init({ silent: true, destination: 'databricks://sp', spool: tmpSpool() });
     traceMany(3);
     expect(await flushTraces(10_000)).toBe(true);
     traceMany(2);
     expect(await flushTraces(10_000)).toBe(true);
     expect(statsOf('databricks')).toMatchObject({ exported: 5, dropped: 0 });
-    expect(server.state.traces.size).toBe(5);
-    const tokenCalls = server.requests.filter((r) => r.path === '/oidc/v1/token');
-    expect(tokenCalls).toHaveLength(1);
+    expect(server!.state.traces.size).toBe(5);
+    expect(tokenRequests()).toBe(1);
     // Every API call carried a token the workspace issued (the server refuses anything else).
-    const api = server.requests.filter((r) => r.path.startsWith('/api/'));
+    const api = server!.requests.filter((r) => r.path.startsWith('/api/'));
     expect(api.length).toBeGreaterThan(0);
     expect(api.every((r) => r.status < 400 && r.headers.authorization === '[present]')).toBe(true);
-    await server.close();
+    await server!.close();
 
     // A token that expires within the minute of margin is not reused: each export takes a new one.
-    server = await startMlflowServer({
-      databricks: {
-        credentialType: 'AWS_PRESIGNED_URL',
-        oauth: { clientId: CLIENT_ID, clientSecret: SECRET, expiresInSeconds: 30 },
-      },
-    });
-    process.env.HOME = home(
-      `[sp]\nhost = ${server.url}\nclient_id = ${CLIENT_ID}\nclient_secret = ${SECRET}\n`,
-    );
+    await oauthWorkspace(SECRET, 30);
     init({ silent: true, destination: 'databricks://sp', spool: tmpSpool() });
     traceMany(1);
     await flushTraces(10_000);
     traceMany(1);
     await flushTraces(10_000);
-    expect(server.state.traces.size).toBe(2);
-    expect(server.requests.filter((r) => r.path === '/oidc/v1/token').length).toBeGreaterThanOrEqual(2);
+    expect(server!.state.traces.size).toBe(2);
+    expect(tokenRequests()).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses a wrong client secret without retrying, and the secret appears in no error or log', async () => {
-    server = await startMlflowServer({
-      databricks: {
-        credentialType: 'AWS_PRESIGNED_URL',
-        oauth: { clientId: CLIENT_ID, clientSecret: SECRET },
-      },
-    });
     const wrong = 'dose-wrong-0123456789abcdef012345';
-    process.env.HOME = home(
-      `[sp]\nhost = ${server.url}\nclient_id = ${CLIENT_ID}\nclient_secret = ${wrong}\n`,
-    );
+    await oauthWorkspace(wrong);
     const { lines } = await captureLogs(async () => {
       init({ destination: 'databricks://sp', spool: tmpSpool() });
       traceMany(2);
@@ -183,8 +175,8 @@ describe('Databricks destination', () => {
     const stats = statsOf('databricks');
     expect(stats).toMatchObject({ exported: 0, dropped: 2, retried: 0 });
     expect(stats.lastError).toContain('/oidc/v1/token (OAuth token) answered 401');
-    expect(server.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(0);
-    const everything = [JSON.stringify(stats), ...lines, JSON.stringify(server.requests)].join('\n');
+    expect(server!.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(0);
+    const everything = [JSON.stringify(stats), ...lines, JSON.stringify(server!.requests)].join('\n');
     expect(everything).not.toContain(wrong);
     expect(everything).not.toContain(Buffer.from(`${CLIENT_ID}:${wrong}`).toString('base64'));
   });
