@@ -9,6 +9,7 @@ export {
   observeStream,
   type PluginStatus,
   readEnvFlag,
+  runAndEnd,
   runInSpan,
   runLeafInSpan,
   SpanAttributeKey,

@@ -3,8 +3,17 @@
  * the whole run, with each model call (`CHAT_MODEL`, traced by `create` underneath) and each tool
  * call (`TOOL`) beneath it. The runner the SDK returns is passed back as it is.
  */
-import type { CallSettings } from './calls.js';
-import { diag, isTracingSuppressed, type LiveSpan, runInSpan, SpanType, startSpan } from './core.js';
+import { type CallSettings, isAzureClient } from './calls.js';
+import {
+  diag,
+  isTracingSuppressed,
+  type LiveSpan,
+  runAndEnd,
+  runInSpan,
+  SpanAttributeKey,
+  SpanType,
+  startSpan,
+} from './core.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
 
@@ -38,9 +47,9 @@ export function tracedRunTools(settings: CallSettings) {
 }
 
 function startRun(client: any, body: any, captureContent: boolean): LiveSpan {
-  const azure = typeof client?.apiVersion === 'string' && client.apiVersion !== '';
+  const azure = isAzureClient(client);
   const attributes: Record<string, unknown> = {
-    'mlflow.llm.provider': azure ? 'azure' : 'openai',
+    [SpanAttributeKey.PROVIDER]: azure ? 'azure' : 'openai',
     'gen_ai.operation.name': 'run_tools',
   };
   if (typeof body?.model === 'string') attributes['gen_ai.request.model'] = body.model;
@@ -97,30 +106,8 @@ function toolSpan(fn: AnyFunction, name: string | undefined, captureContent: boo
     } catch {
       return fn.apply(this, args);
     }
-    let result: unknown;
-    try {
-      result = runInSpan(span, () => fn.apply(this, args));
-    } catch (err) {
-      span.recordException(err);
-      span.end();
-      throw err;
-    }
-    if (result instanceof Promise) {
-      result.then(
-        (value) => endTool(span, value, captureContent),
-        (err) => {
-          span.recordException(err);
-          span.end();
-        },
-      );
-    } else endTool(span, result, captureContent);
-    return result;
+    return runAndEnd(span, () => fn.apply(this, args), captureContent);
   };
-}
-
-function endTool(span: LiveSpan, value: unknown, captureContent: boolean): void {
-  if (captureContent && value !== undefined) span.setOutputs(value);
-  span.end();
 }
 
 /**

@@ -116,24 +116,34 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
 }
 
 /**
+ * What a span ending with a value records as its outputs: the value, the value unless outputs
+ * were already set (`withSpan`, generators), or nothing (an integration whose content capture is off).
+ */
+type OutputsRule = 'value' | 'unlessSet' | 'none';
+
+/**
  * Ends `span` with `result`: at once for plain values, when settled for a native promise (the
  * very same promise object goes back to the caller). Other thenables are not awaited, because
  * calling `then` on a lazy thenable (query builders) would run it twice.
  */
-function settle(span: LiveSpan, result: unknown, keepOutputs = false): void {
+function settle(span: LiveSpan, result: unknown, outputs: OutputsRule = 'value'): void {
   if (result instanceof Promise) {
     result.then(
-      (value) => endWithValue(span, value, keepOutputs),
+      (value) => endWithValue(span, value, outputs),
       (err) => endWithError(span, err),
     );
     return;
   }
-  endWithValue(span, result, keepOutputs);
+  endWithValue(span, result, outputs);
 }
 
-function endWithValue(span: LiveSpan, value: unknown, keepOutputs: boolean): void {
+function endWithValue(span: LiveSpan, value: unknown, outputs: OutputsRule): void {
   try {
-    if (!(keepOutputs && span.outputs !== undefined) && value !== undefined) span.setOutputs(value);
+    if (
+      value !== undefined &&
+      (outputs === 'value' || (outputs === 'unlessSet' && span.outputs === undefined))
+    )
+      span.setOutputs(value);
     span.end();
   } catch (err) {
     diag.once('error', 'trace-end', `tracing failed to end a span: ${describeError(err)}`);
@@ -159,7 +169,7 @@ class YieldCollector {
   }
   finish(span: LiveSpan): void {
     if (this.extra) span.setAttribute('autolog.outputs.dropped_items', this.extra);
-    endWithValue(span, this.values, true);
+    endWithValue(span, this.values, 'unlessSet');
   }
 }
 
@@ -255,7 +265,7 @@ export function withSpan<T>(a: any, b: any): T {
     endWithError(span, err);
     throw err;
   }
-  settle(span, result, true);
+  settle(span, result, 'unlessSet');
   return result;
 }
 
@@ -377,6 +387,23 @@ function stringValue(value: unknown): string {
 export function runInSpan<T>(span: LiveSpan, fn: () => T): T {
   if (!span.isRecording) return fn();
   return runInFrame(frameWithSpan(currentFrame(), span), fn);
+}
+
+/**
+ * Runs `fn` (app code an integration calls, e.g. a tool function) with `span` current and ends
+ * the span when `fn` returns, throws, or its promise settles: errors are recorded and rethrown
+ * unchanged, the very same result goes back. `recordOutputs: false` keeps the value out of the span.
+ */
+export function runAndEnd<T>(span: LiveSpan, fn: () => T, recordOutputs = true): T {
+  let result: T;
+  try {
+    result = runInSpan(span, fn);
+  } catch (err) {
+    endWithError(span, err);
+    throw err;
+  }
+  settle(span, result, recordOutputs ? 'value' : 'none');
+  return result;
 }
 
 /**

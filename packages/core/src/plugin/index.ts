@@ -5,7 +5,7 @@
 
 export { nowNs } from '../clock.js';
 export { describeError, diag } from '../diag.js';
-export { isTracingSuppressed, runInSpan, runLeafInSpan, startSpan } from '../fluent.js';
+export { isTracingSuppressed, runAndEnd, runInSpan, runLeafInSpan, startSpan } from '../fluent.js';
 export { LiveSpan } from '../live-span.js';
 export { readEnvFlag, settings } from '../settings.js';
 export { COST_KEY, TOKEN_USAGE_KEY } from '../trace-record.js';
