@@ -143,9 +143,14 @@ function callsBack(client: any): boolean {
   return answer;
 }
 
+/** True for an `AzureOpenAI` client (it carries an API version). */
+export function isAzureClient(client: any): boolean {
+  return typeof client?.apiVersion === 'string' && client.apiVersion !== '';
+}
+
 function startCall(kind: CallKind, resource: any, body: any, settings: CallSettings): CallContext {
   const client = resource?._client;
-  const azure = typeof client?.apiVersion === 'string' && client.apiVersion !== '';
+  const azure = isAzureClient(client);
   const requestModel = typeof body?.model === 'string' ? body.model : undefined;
   const attributes: Record<string, unknown> = {
     [SpanAttributeKey.PROVIDER]: azure ? 'azure' : 'openai',

@@ -44,6 +44,31 @@ function runToolsPrototypes(OpenAI: any): any[] {
   return [...found];
 }
 
+type Replacement = ReturnType<typeof tracedMethod>;
+
+/** The traced methods of one client instance: the resource object, the method, its replacement. */
+function instanceMethods(client: unknown): Array<{
+  resource: any;
+  method: string;
+  traced: (settings: CallSettings) => Replacement;
+}> {
+  const found = [];
+  for (const target of TARGETS) {
+    const resource = resolvePath(client, target.kind.resource.split('.'));
+    if (resource)
+      found.push({
+        resource,
+        method: target.method,
+        traced: (s: CallSettings) => tracedMethod(target.kind, s),
+      });
+  }
+  for (const path of RUN_TOOLS_RESOURCES) {
+    const resource = resolvePath(client, path);
+    if (resource) found.push({ resource, method: 'runTools', traced: tracedRunTools });
+  }
+  return found;
+}
+
 /** The OpenAI class of a module object (CommonJS `module.exports`, ESM namespace or default export). */
 function clientClassOf(moduleExports: any): any {
   for (const candidate of [
@@ -119,36 +144,17 @@ export class OpenAIPlugin extends AutologPlugin {
    * Returns the same client.
    */
   wrap<T>(client: T): T {
-    const c = client as any;
-    for (const target of TARGETS) {
-      const resource = resolvePath(c, target.kind.resource.split('.'));
-      if (resource && typeof resource[target.method] === 'function') {
-        wrapMethod(
-          resource,
-          target.method,
-          OWNER,
-          tracedMethod(target.kind, { ...this.settings, active: () => true }),
-        );
-      }
-    }
-    for (const path of RUN_TOOLS_RESOURCES) {
-      const resource = resolvePath(c, path);
-      if (resource && typeof resource.runTools === 'function')
-        wrapMethod(resource, 'runTools', OWNER, tracedRunTools({ ...this.settings, active: () => true }));
+    const settings: CallSettings = { ...this.settings, active: () => true };
+    for (const { resource, method, traced } of instanceMethods(client)) {
+      if (typeof resource[method] === 'function') wrapMethod(resource, method, OWNER, traced(settings));
     }
     return client;
   }
 
   /** Undoes `wrap(client)`. */
   unwrap<T>(client: T): T {
-    const c = client as any;
-    for (const target of TARGETS) {
-      const resource = resolvePath(c, target.kind.resource.split('.'));
-      if (resource && Object.hasOwn(resource, target.method)) unwrapMethod(resource, target.method, OWNER);
-    }
-    for (const path of RUN_TOOLS_RESOURCES) {
-      const resource = resolvePath(c, path);
-      if (resource && Object.hasOwn(resource, 'runTools')) unwrapMethod(resource, 'runTools', OWNER);
+    for (const { resource, method } of instanceMethods(client)) {
+      if (Object.hasOwn(resource, method)) unwrapMethod(resource, method, OWNER);
     }
     return client;
   }
