@@ -14,21 +14,25 @@ export interface EndSpanOptions {
   endTimeNs?: number;
 }
 
-/** A JSON-safe snapshot, so later mutation by the app does not change what was recorded. */
-function snapshot(value: unknown): unknown {
+/** True for a value a snapshot keeps as it is: a boolean, null, a finite number other than -0, a string within the cap. */
+function keptAsIs(value: unknown, maxStringLength: number): boolean {
   switch (typeof value) {
     case 'boolean':
-    case 'undefined':
-      return value;
+      return true;
     case 'string':
-      if (value.length <= settings().serialize.maxStringLength) return value;
-      break;
+      return value.length <= maxStringLength;
     case 'number':
-      if (Number.isFinite(value) && !Object.is(value, -0)) return value;
-      break;
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
   }
-  if (value === null) return null;
-  return toJsonSafe(value, settings().serialize);
+}
+
+/** A JSON-safe snapshot, so later mutation by the app does not change what was recorded. */
+function snapshot(value: unknown): unknown {
+  if (value === undefined) return value;
+  const caps = settings().serialize;
+  return keptAsIs(value, caps.maxStringLength) ? value : toJsonSafe(value, caps);
 }
 
 function toStatus(status: SpanStatus | SpanStatusCode): SpanStatus {
@@ -108,23 +112,9 @@ export class LiveSpan {
     let count = 0;
     for (const key in inputs) {
       const value = inputs[key];
-      switch (typeof value) {
-        case 'number':
-          if (!Number.isFinite(value) || Object.is(value, -0)) return this.setInputs(inputs);
-          size += 24;
-          break;
-        case 'boolean':
-          size += 5;
-          break;
-        case 'string':
-          if (value.length > caps.maxStringLength) return this.setInputs(inputs);
-          size += value.length + 2;
-          break;
-        default:
-          if (value !== null) return this.setInputs(inputs);
-          size += 4;
-      }
-      size += key.length + 4;
+      if (!keptAsIs(value, caps.maxStringLength)) return this.setInputs(inputs);
+      // Room for the value's JSON: a string's length and quotes; at most 24 for a number.
+      size += (typeof value === 'string' ? value.length + 2 : 24) + key.length + 4;
       count++;
     }
     if (size > caps.maxLength || count > caps.maxItems) return this.setInputs(inputs);
