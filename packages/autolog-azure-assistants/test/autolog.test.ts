@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
+import { type OpenAIServer, runScriptForJson, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -12,29 +11,13 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function runFixture(name: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', tsx, '--conditions=source', join(import.meta.dirname, 'fixtures', name)],
-      {
-        cwd: join(import.meta.dirname, '..'),
-        env: { ...process.env, AZURE_OPENAI_ENDPOINT: server.azureEndpoint },
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
-      } catch {
-        reject(new Error(`fixture ${name} exited ${code}: ${out}\n${err}`));
-      }
-    });
-  });
+  return runScriptForJson(
+    ['--import', tsx, '--conditions=source', join(import.meta.dirname, 'fixtures', name)],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, AZURE_OPENAI_ENDPOINT: server.azureEndpoint },
+    },
+  );
 }
 
 it('autolog() patches the openai the app imported, with no tracing code in the app', async () => {

@@ -4,7 +4,6 @@
  * The test builds such an app: a second copy of the package in a temporary folder (its
  * dependencies linked), and a script there that enables the plugin and runs a runnable.
  */
-import { spawn } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -18,6 +17,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { runScriptForJson } from '@autolog/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -63,26 +63,12 @@ console.log(JSON.stringify({
 afterAll(() => rmSync(app, { recursive: true, force: true }));
 
 function runApp(): Promise<{ copy: string; spans: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', require.resolve('tsx'), '--conditions=source', join(app, 'main.mts')],
-      { cwd: app },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
-      } catch {
-        reject(new Error(`app exited ${code}: ${err || out}`));
-      }
-    });
-  });
+  return runScriptForJson(
+    ['--import', require.resolve('tsx'), '--conditions=source', join(app, 'main.mts')],
+    {
+      cwd: app,
+    },
+  );
 }
 
 it("traces the app's own copy of @langchain/core, not only the plugin's", async () => {

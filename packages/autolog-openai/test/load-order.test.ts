@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type OpenAIServer, startOpenAIServer } from '@autolog/testkit';
+import { type OpenAIServer, runScriptForJson, startOpenAIServer } from '@autolog/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const tsx = createRequire(import.meta.url).resolve('tsx');
@@ -20,27 +20,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 function runFixture(name: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const file = join(import.meta.dirname, 'fixtures', name);
-    const args = name.endsWith('.cjs') ? [file] : ['--import', tsx, '--conditions=source', file];
-    const child = spawn(process.execPath, args, {
-      cwd: join(import.meta.dirname, '..'),
-      env: { ...process.env, OPENAI_BASE_URL: server.url },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const line = out.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line));
-      } catch {
-        reject(new Error(`fixture ${name} exited ${code}: ${out}\n${err}`));
-      }
-    });
+  const file = join(import.meta.dirname, 'fixtures', name);
+  const args = name.endsWith('.cjs') ? [file] : ['--import', tsx, '--conditions=source', file];
+  return runScriptForJson(args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, OPENAI_BASE_URL: server.url },
   });
 }
 

@@ -30,3 +30,4 @@ export type {
 } from './openai/types.js';
 export { type CollectedSpan, type OtlpCollector, startOtlpCollector } from './otlp/otlp-collector.js';
 export { decodeTraceRequest, encodeTraceRequest } from './otlp/otlp-proto.js';
+export { type RunScriptOptions, runScriptForJson } from './run-script.js';

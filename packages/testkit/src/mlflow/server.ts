@@ -43,9 +43,9 @@ function authorized(req: IncomingMessage, options: MlflowServerOptions, state: M
   if (options.databricks?.oauth) {
     const expiry = header.startsWith('Bearer ') ? state.oauthTokens.get(header.slice(7)) : undefined;
     if (expiry !== undefined && expiry > Date.now()) return true;
-    if (!auth) return false;
   }
-  if (!auth) return true;
+  // With OAuth on, a request without a valid token is refused unless another auth is configured.
+  if (!auth) return !options.databricks?.oauth;
   if ('token' in auth) return header === `Bearer ${auth.token}`;
   const expected = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
   return header === `Basic ${expected}`;
