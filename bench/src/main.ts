@@ -190,6 +190,20 @@ interface LiveAdapter {
   };
 }
 
+/** An adapter ready to be measured: its traced functions and empty measurements. */
+function liveAdapter(a: Adapter, calls: number): LiveAdapter {
+  return {
+    a,
+    hot: a.traced(work),
+    sync: a.tracedSync(workSync),
+    calls,
+    hotNs: [],
+    hotCpuNs: [],
+    allInUs: [],
+    called: 0,
+  };
+}
+
 /** Spans delivered so far by this adapter: counted by the sink, or by the adapter itself. */
 async function deliveredCount(sink: Sink, a: Adapter): Promise<{ count: number | undefined; note?: string }> {
   if (a.sinkKey) {
@@ -253,16 +267,7 @@ async function main(): Promise<void> {
       await a.setup(sink.url);
       a.activate?.();
       try {
-        const l: LiveAdapter = {
-          a,
-          hot: a.traced(work),
-          sync: a.tracedSync(workSync),
-          calls: CFG.maxCalls,
-          hotNs: [],
-          hotCpuNs: [],
-          allInUs: [],
-          called: 0,
-        };
+        const l = liveAdapter(a, CFG.maxCalls);
         // Sanity check: the traced function still returns the right value, and flush works.
         const v = await l.hot(41);
         if (v !== 42) throw new Error(`traced function returned ${v}`);
@@ -314,16 +319,7 @@ async function main(): Promise<void> {
   const before = new Map<LiveAdapter, number | undefined>();
   for (const l of live) before.set(l, (await deliveredCount(sink, l.a)).count);
   // The floor takes part in the rounds only (it records nothing to keep or deliver).
-  const floorLive: LiveAdapter = {
-    a: floor,
-    hot: floor.traced(work),
-    sync: floor.tracedSync(workSync),
-    calls: base.calls,
-    hotNs: [],
-    hotCpuNs: [],
-    allInUs: [],
-    called: 0,
-  };
+  const floorLive = liveAdapter(floor, base.calls);
   await runRound(floorLive, floorLive.calls);
   const rotation = [...live, floorLive];
   for (let r = 0; r < CFG.rounds; r++) {
