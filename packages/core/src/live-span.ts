@@ -35,8 +35,15 @@ function snapshot(value: unknown): unknown {
   return keptAsIs(value, caps.maxStringLength) ? value : toJsonSafe(value, caps);
 }
 
+/** Statuses without a message, shared by every span (frozen): a span keeps no object of its own for them. */
+const PLAIN_STATUS: Readonly<Record<SpanStatusCode, SpanStatus>> = {
+  UNSET: Object.freeze({ code: 'UNSET' }),
+  OK: Object.freeze({ code: 'OK' }),
+  ERROR: Object.freeze({ code: 'ERROR' }),
+};
+
 function toStatus(status: SpanStatus | SpanStatusCode): SpanStatus {
-  return typeof status === 'string' ? { code: status } : status;
+  return typeof status === 'string' ? (PLAIN_STATUS[status] ?? { code: status }) : status;
 }
 
 /**
@@ -49,10 +56,10 @@ export class LiveSpan {
   spanType: SpanTypeName;
   readonly startTimeNs: number;
   endTimeNs: number | null = null;
-  status: SpanStatus = { code: 'UNSET' };
+  status: SpanStatus = PLAIN_STATUS.UNSET;
   inputs: unknown = undefined;
   outputs: unknown = undefined;
-  attributes: Record<string, unknown> = {};
+  private attrs: Record<string, unknown> | undefined = undefined;
   events: SpanEvent[] | undefined = undefined;
   /** @internal */
   readonly buffer: TraceBuffer;
@@ -83,6 +90,11 @@ export class LiveSpan {
   get spanId(): string {
     if (this.id === undefined) this.id = newSpanId();
     return this.id;
+  }
+  /** The span's attributes (the object is made on first use: most spans of a traced function have none). */
+  get attributes(): Record<string, unknown> {
+    if (this.attrs === undefined) this.attrs = {};
+    return this.attrs;
   }
   get isRecording(): boolean {
     return true;
@@ -189,16 +201,18 @@ export class LiveSpan {
       if (options.attributes) this.setAttributes(options.attributes);
       if (options.status) this.status = toStatus(options.status);
     }
-    if (this.status.code === 'UNSET') this.status = { code: 'OK' };
+    if (this.status.code === 'UNSET') this.status = PLAIN_STATUS.OK;
     this.endTimeNs = options?.endTimeNs ?? nowNs();
     this.buffer.spanEnded(this);
   }
 
   /**
    * The span as plain data for export. Shares the span's containers: an ended span never changes
-   * them again (every setter is a no-op after `end()`), so no copy is needed.
+   * them again (every setter is a no-op after `end()`), so no copy is needed. The status is the
+   * exception: a span without a message shares a frozen one, so the record gets its own copy.
    */
   toData(): SpanData {
+    const status = this.status;
     const data: SpanData = {
       traceId: this.traceId,
       spanId: this.spanId,
@@ -207,7 +221,8 @@ export class LiveSpan {
       spanType: this.spanType,
       startTimeNs: this.startTimeNs,
       endTimeNs: this.endTimeNs,
-      status: this.status,
+      status:
+        status.message === undefined ? { code: status.code } : { code: status.code, message: status.message },
       attributes: this.attributes,
       events: this.events ?? [],
     };

@@ -6,10 +6,13 @@ import type { TraceState } from './types.js';
 /** Receives traces whose spans have all ended (set by the pipeline). */
 type FinishHandler = (buffer: TraceBuffer) => void;
 
-const KEY = Symbol.for('autolog.core.traces.v2');
+const KEY = Symbol.for('autolog.core.traces.v3');
 interface Registry {
-  /** Traces being recorded. */
-  open: Set<TraceBuffer>;
+  /**
+   * Traces being recorded, each at its `openIndex` (removed by moving the last one into its
+   * place: no hashing, and nothing allocated as traces come and go).
+   */
+  open: TraceBuffer[];
   /** Open traces by id, for those whose id exists yet (ids are made on first use). */
   byId: Map<string, TraceBuffer>;
   onFinish: FinishHandler;
@@ -18,8 +21,7 @@ interface Registry {
 }
 const g = globalThis as unknown as Record<symbol, Registry | undefined>;
 const registry: Registry =
-  g[KEY] ??
-  (g[KEY] = { open: new Set(), byId: new Map(), onFinish: () => undefined, lastFinished: undefined });
+  g[KEY] ?? (g[KEY] = { open: [], byId: new Map(), onFinish: () => undefined, lastFinished: undefined });
 
 export function setFinishHandler(handler: FinishHandler): void {
   registry.onFinish = handler;
@@ -30,15 +32,27 @@ export function findOpenTrace(traceId: string): TraceBuffer | undefined {
   return registry.byId.get(traceId);
 }
 
-export function openTraces(): IterableIterator<TraceBuffer> {
-  return registry.open.values();
+export function openTraces(): readonly TraceBuffer[] {
+  return registry.open;
 }
 
 /** Finishes every open trace now (process exit): open spans are ended and marked unfinished. */
 export function finishOpenTraces(onlyRootEnded = false): void {
-  for (const buffer of [...registry.open]) {
+  for (const buffer of registry.open.slice()) {
     if (!onlyRootEnded || buffer.root?.endTimeNs != null) buffer.finish();
   }
+}
+
+function removeOpen(buffer: TraceBuffer): void {
+  const open = registry.open;
+  const at = buffer.openIndex;
+  if (at < 0 || open[at] !== buffer) return;
+  const last = open.pop() as TraceBuffer;
+  if (last !== buffer) {
+    open[at] = last;
+    last.openIndex = at;
+  }
+  buffer.openIndex = -1;
 }
 
 export function lastFinishedTraceId(): string | undefined {
@@ -51,13 +65,17 @@ export function releaseFinished(buffer: TraceBuffer): void {
   if (registry.lastFinished === buffer) registry.lastFinished = buffer.traceId;
 }
 
+/** The span list of a trace with no span yet (never added to: the root span replaces it). */
+const EMPTY: LiveSpan[] = Object.freeze([]) as unknown as LiveSpan[];
+
 /**
  * The spans of one trace while it is recorded, plus trace-level settings from
  * `updateCurrentTrace` / `tracingContext`. Becomes a trace record once the root span and every
  * other span have ended (or the grace period for stragglers runs out).
  */
 export class TraceBuffer {
-  readonly spans: LiveSpan[] = [];
+  /** In start order; made with the root span, sized to it (most traces have one span or few). */
+  spans: LiveSpan[] = EMPTY;
   root: LiveSpan | undefined;
   openCount = 0;
   finished = false;
@@ -70,6 +88,8 @@ export class TraceBuffer {
   experimentId: string | undefined;
   private otelId: string | undefined;
   private id: string | undefined;
+  /** @internal Where the trace is in the registry's open list while it is recorded. */
+  openIndex = -1;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly graceMs: number;
 
@@ -84,7 +104,7 @@ export class TraceBuffer {
     this.id = traceId;
     this.graceMs = graceMs;
     if (recording) {
-      registry.open.add(this);
+      this.openIndex = registry.open.push(this) - 1;
       // An id given from outside can be looked up at once.
       if (otelTraceId !== undefined) registry.byId.set(this.traceId, this);
     } else this.finished = true;
@@ -115,8 +135,10 @@ export class TraceBuffer {
       );
       return;
     }
-    if (!this.root) this.root = span;
-    this.spans.push(span);
+    if (!this.root) {
+      this.root = span;
+      this.spans = [span];
+    } else this.spans.push(span);
     this.openCount++;
   }
 
@@ -162,7 +184,7 @@ export class TraceBuffer {
         }
       }
     }
-    registry.open.delete(this);
+    removeOpen(this);
     if (this.otelId !== undefined) registry.byId.delete(this.traceId);
     registry.lastFinished = this;
     try {

@@ -97,7 +97,7 @@ describe('ids made on first use', () => {
     const [record] = await t.traces();
     expect(early).toBe(record.info.traceId);
     const registry = (globalThis as Record<symbol, { lastFinished?: unknown }>)[
-      Symbol.for('autolog.core.traces.v2')
+      Symbol.for('autolog.core.traces.v3')
     ];
     expect(registry?.lastFinished).toBe(record.info.traceId);
     expect(getLastActiveTraceId()).toBe(record.info.traceId);
