@@ -23,7 +23,9 @@ export function scrubSecrets(value: unknown, depth = 0): unknown {
   }
   let copy: Record<string, unknown> | undefined;
   const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
+  // for…in over own keys: no array of keys per object (this runs on every exported span).
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
     const next = SECRET_KEY.test(key) && obj[key] != null ? REDACTED : scrubSecrets(obj[key], depth + 1);
     if (next !== obj[key]) (copy ??= { ...obj })[key] = next;
   }
