@@ -259,7 +259,14 @@ async function main(): Promise<void> {
     preAls.push((await hotLoop(work, CFG.maxCalls, CFG.chunk)).wallNs);
   }
 
-  const all: Adapter[] = [untraced, otel, langsmith, langfuse, autolog];
+  // BENCH_LIBS=autolog,otel: only these (by sink key or the start of the name); untraced always.
+  const only = process.env.BENCH_LIBS?.toLowerCase().split(',').filter(Boolean);
+  const all: Adapter[] = [untraced, otel, langsmith, langfuse, autolog].filter(
+    (a) =>
+      a === untraced ||
+      !only?.length ||
+      only.some((n) => a.sinkKey === n || a.name.toLowerCase().startsWith(n)),
+  );
   const live: LiveAdapter[] = [];
   const skipped: { name: string; reason: string }[] = [];
   for (const a of all) {

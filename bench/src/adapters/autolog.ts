@@ -27,7 +27,12 @@ function countStoredSpans(): number | undefined {
  */
 export const autolog: Adapter = {
   name: 'Autolog',
-  describe: "init({ destination: 'sqlite:///<tmp>/bench.db' }); trace(fn, { name: 'work' }); flushTraces()",
+  get describe() {
+    const dest = process.env.BENCH_AUTOLOG_DEST
+      ? `'${process.env.BENCH_AUTOLOG_DEST}'`
+      : "'sqlite:///<tmp>/bench.db'";
+    return `init({ destination: ${dest} }); trace(fn, { name: 'work' }); flushTraces()`;
+  },
   async setup() {
     let mod: Partial<CoreModule>;
     try {
@@ -44,7 +49,8 @@ export const autolog: Adapter = {
     store = created;
     // Also when the bench exits without tearing Autolog down.
     process.once('exit', () => created.remove());
-    core.init({ destination: created.uri });
+    // BENCH_AUTOLOG_DEST=memory (or any destination URI) shows what the local store adds.
+    core.init({ destination: process.env.BENCH_AUTOLOG_DEST || created.uri });
   },
   traced: (fn: Work) => core!.trace(fn, { name: 'work' }),
   tracedSync: (fn: WorkSync) => core!.trace(fn, { name: 'work' }),
