@@ -1,7 +1,7 @@
 /**
  * How numbers look in the terminal: durations, token counts, costs, times and trace states.
  */
-import type { TokenUsage, TraceInfo } from '@autolog/core';
+import type { TokenUsage } from '@autolog/core';
 import type { Palette } from './output.js';
 
 /** `850µs`, `12.3ms`, `1.24s`, `2m05s`. */
@@ -43,25 +43,6 @@ export function formatRate(rate: number): string {
 /** UTC, to the second: `2025-12-12 10:04:05Z`. */
 export function formatTime(ms: number): string {
   return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z` : '-';
-}
-
-/** A value of `mlflow.llm.cost` / `mlflow.trace.cost` (an object or its JSON): its total in USD. */
-export function costTotal(value: unknown): number | undefined {
-  let cost = value;
-  if (typeof cost === 'string') {
-    try {
-      cost = JSON.parse(cost);
-    } catch {
-      return undefined;
-    }
-  }
-  const total = (cost as { total_cost?: unknown } | null)?.total_cost;
-  return typeof total === 'number' && Number.isFinite(total) ? total : undefined;
-}
-
-/** Total cost of a trace (`mlflow.trace.cost` metadata). */
-export function traceCost(info: TraceInfo): number | undefined {
-  return costTotal(info.traceMetadata['mlflow.trace.cost']);
 }
 
 /** Cuts text to `max` characters with an ellipsis, on one line. */

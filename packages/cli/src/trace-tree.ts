@@ -3,17 +3,8 @@
  * assessments), then the span tree, one span a line with type, duration, status, tokens, cost
  * and model. Like core's `formatTraceTree`, with cost, assessments and colour.
  */
-import type { Assessment, SpanData, TraceRecord } from '@autolog/core';
-import {
-  costTotal,
-  formatCost,
-  formatDuration,
-  formatState,
-  formatTime,
-  formatUsage,
-  traceCost,
-  truncate,
-} from './format.js';
+import { type Assessment, type SpanData, spanCost, type TraceRecord, traceCost } from '@autolog/core';
+import { formatCost, formatDuration, formatState, formatTime, formatUsage, truncate } from './format.js';
 import type { Palette } from './output.js';
 
 function spanDuration(span: SpanData): number | null {
@@ -33,7 +24,7 @@ function spanLine(span: SpanData, c: Palette): string {
   if (typeof model === 'string') parts.push(c.cyan(model));
   const usage = formatUsage(span.attributes['mlflow.chat.tokenUsage'] as never);
   if (usage) parts.push(`tokens ${usage}`);
-  const cost = costTotal(span.attributes['mlflow.llm.cost']);
+  const cost = spanCost(span);
   if (cost !== undefined) parts.push(formatCost(cost));
   return parts.join('  ');
 }

@@ -35,6 +35,7 @@ export {
   type StartTraceOptions,
   TracingClient,
 } from './client.js';
+export { costTotal, spanCost, traceCost } from './cost.js';
 export type { DestinationStats } from './destination-worker.js';
 export { ConsoleDestination } from './destinations/console.js';
 export {

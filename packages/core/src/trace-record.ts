@@ -1,3 +1,4 @@
+import { SPAN_COST_KEY, TRACE_COST_KEY } from './cost.js';
 import { redactSpan } from './redact.js';
 import { settings } from './settings.js';
 import { sourceMetadata } from './source-metadata.js';
@@ -5,7 +6,7 @@ import type { TraceBuffer } from './trace-buffer.js';
 import type { SpanData, TokenCost, TokenUsage, TraceInfo, TraceRecord } from './types.js';
 
 export const TOKEN_USAGE_KEY = 'mlflow.chat.tokenUsage';
-export const COST_KEY = 'mlflow.llm.cost';
+export const COST_KEY = SPAN_COST_KEY;
 export const PREVIEW_LENGTH = 1000;
 
 const SCHEMA_VERSION_KEY = 'mlflow.trace_schema.version';
@@ -32,7 +33,7 @@ export function buildTraceRecord(buffer: TraceBuffer, experimentId: string): Tra
   const traceMetadata: Record<string, string> = Object.assign({}, processMetadata);
   if (buffer.metadata) Object.assign(traceMetadata, buffer.metadata);
   if (usage) traceMetadata['mlflow.trace.tokenUsage'] = JSON.stringify(usage);
-  if (cost) traceMetadata['mlflow.trace.cost'] = JSON.stringify(cost);
+  if (cost) traceMetadata[TRACE_COST_KEY] = JSON.stringify(cost);
   const tags: Record<string, string> = { 'mlflow.traceName': root.name };
   if (buffer.tags) Object.assign(tags, buffer.tags);
   const startMs = root.startTimeNs / 1e6;

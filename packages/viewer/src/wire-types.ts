@@ -77,6 +77,8 @@ export interface WireTraceInfo {
 export interface TraceResponse {
   info: WireTraceInfo;
   spans: WireSpan[];
+  /** Total cost in USD, when the trace carries `mlflow.trace.cost`. */
+  costUsd: number | null;
 }
 
 /** One trace in the list. */

@@ -105,6 +105,10 @@ describe('trace view', () => {
     expect(await items.first().getAttribute('aria-expanded')).toBe('true');
     expect(await page.locator('.wf-bar').count()).toBe(5);
     expect(await page.locator('.span-detail h2').textContent()).toBe('support_chat');
+    // The header shows the same cost as the trace's row in the list.
+    const facts = await page.locator('.trace-header .fact').allTextContents();
+    expect(facts.find((f) => f.startsWith('Cost'))).toMatch(/^Cost\$0\.000\d/);
+    expect(facts).toContain('Spans5');
     await page.screenshot({ path: screenshotPath('04-trace') });
   });
 

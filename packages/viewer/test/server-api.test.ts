@@ -105,6 +105,20 @@ describe('trace API', () => {
     expect(model.attributes['mlflow.chat.tokenUsage']).toMatchObject({ input_tokens: 184 });
   });
 
+  it("gives a trace's cost: the sum over its priced model calls, as in the list", async () => {
+    const { body } = await api<TraceResponse>(`traces/${traceIds[0]}`);
+    const priced = body.spans
+      .map((s) => (s.attributes['mlflow.llm.cost'] as { total_cost?: number } | undefined)?.total_cost)
+      .filter((c): c is number => c !== undefined);
+    expect(priced.length).toBeGreaterThan(1);
+    expect(body.costUsd).toBeCloseTo(
+      priced.reduce((a, b) => a + b, 0),
+      12,
+    );
+    const list = await api<TraceListPage>('traces');
+    expect(list.body.traces.find((t) => t.traceId === traceIds[0])?.costUsd).toBe(body.costUsd);
+  });
+
   it('answers 404 with a JSON error for an unknown trace', async () => {
     const { status, body } = await api<{ error: { code: string } }>(
       'traces/tr-00000000000000000000000000000000',

@@ -1,17 +1,9 @@
 /**
  * `autolog search`: one page of traces matching a filter, as a table or as JSON.
  */
-import { type Trace, TracingClient } from '@autolog/core';
+import { type Trace, TracingClient, traceCost } from '@autolog/core';
 import type { Command } from 'commander';
-import {
-  formatCost,
-  formatCount,
-  formatDuration,
-  formatState,
-  formatTime,
-  traceCost,
-  truncate,
-} from '../format.js';
+import { formatCost, formatCount, formatDuration, formatState, formatTime, truncate } from '../format.js';
 import { addExperimentOption, addStoreOption, intOption, type StoreOptions } from '../options.js';
 import type { Output, Palette } from '../output.js';
 import { experimentIdsOf, storePathOf, withStore } from '../store.js';

@@ -3,6 +3,7 @@
  * used on the write path (they bind faster than named ones); their order matches the
  * INSERT statements in `statements.ts`.
  */
+import { costTotal, TRACE_COST_KEY } from '../cost.js';
 import type { Assessment, AssessmentError, SpanData, TokenUsage, TraceInfo, TraceState } from '../types.js';
 
 export interface TraceRow {
@@ -102,17 +103,11 @@ export function traceParams(
 /** Trace metadata keys copied into columns of `traces` (for search and statistics). */
 export const USER_KEY = 'mlflow.trace.user';
 export const SESSION_KEY = 'mlflow.trace.session';
-export const COST_KEY = 'mlflow.trace.cost';
+export const COST_KEY = TRACE_COST_KEY;
 
-/** `total_cost` of the JSON in metadata `mlflow.trace.cost`, or null. */
+/** `total_cost` of the JSON in metadata `mlflow.trace.cost`, or null (the `total_cost` column). */
 export function totalCost(json: string | undefined): number | null {
-  if (json === undefined) return null;
-  try {
-    const total = (JSON.parse(json) as { total_cost?: unknown } | null)?.total_cost;
-    return typeof total === 'number' && Number.isFinite(total) ? total : null;
-  } catch {
-    return null;
-  }
+  return json === undefined ? null : (costTotal(json) ?? null);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The row of the trace list: what the table shows, without spans.
  */
-import type { TraceInfo } from '@autolog/core';
+import { type TraceInfo, traceCost } from '@autolog/core';
 import type { TraceSummary } from '../wire-types.js';
 
 export type { TraceSummary };
@@ -10,18 +10,6 @@ const PREVIEW_CHARS = 240;
 
 const cut = (text: string | undefined): string | null =>
   text === undefined ? null : text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-
-/** `total_cost` of the `mlflow.trace.cost` metadata JSON, or null. */
-export function costOf(metadata: Record<string, string> | undefined): number | null {
-  const json = metadata?.['mlflow.trace.cost'];
-  if (!json) return null;
-  try {
-    const total = (JSON.parse(json) as { total_cost?: unknown } | null)?.total_cost;
-    return typeof total === 'number' && Number.isFinite(total) ? total : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The list row of a trace. */
 export function summarize(info: TraceInfo): TraceSummary {
@@ -36,7 +24,7 @@ export function summarize(info: TraceInfo): TraceSummary {
     user: meta['mlflow.trace.user'] ?? null,
     session: meta['mlflow.trace.session'] ?? null,
     tokens: info.tokenUsage ?? null,
-    costUsd: costOf(meta),
+    costUsd: traceCost(info) ?? null,
     requestPreview: cut(info.requestPreview),
     responsePreview: cut(info.responsePreview),
     assessmentCount: (info.assessments ?? []).filter((a) => a.valid !== false).length,

@@ -3,7 +3,7 @@
  * annotation and analysis APIs (`TracingClient` bound to the store). Core errors become HTTP
  * errors that keep their code and, for filters, the position of the bad token.
  */
-import { AutologError, InvalidFilterError, LocalStore, TracingClient } from '@autolog/core';
+import { AutologError, InvalidFilterError, LocalStore, TracingClient, traceCost } from '@autolog/core';
 import type {
   ExperimentEntry,
   SessionSummary,
@@ -145,7 +145,7 @@ export class ViewerStore {
   getTrace(traceId: string): TraceResponse {
     const record = this.store.getTrace(traceId);
     if (!record) throw new HttpError(404, 'TRACE_NOT_FOUND', `Trace "${traceId}" is not in this store.`);
-    return { info: record.info, spans: record.data.spans };
+    return { info: record.info, spans: record.data.spans, costUsd: traceCost(record.info) ?? null };
   }
 
   logFeedback(input: ReviewInput & { value: boolean | number | string }): Promise<WireAssessment> {

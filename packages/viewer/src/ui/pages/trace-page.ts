@@ -16,16 +16,8 @@ import { buildSpanTree, type SpanNode } from '../span-tree-model.js';
 import { createSpanTreeView } from '../span-tree-view.js';
 import { createTabs } from '../tabs.js';
 
-function costOf(info: TraceInfo): number | null {
-  try {
-    const total = JSON.parse(info.traceMetadata?.['mlflow.trace.cost'] ?? 'null')?.total_cost;
-    return typeof total === 'number' ? total : null;
-  } catch {
-    return null;
-  }
-}
-
-function traceHeader(info: TraceInfo, spanCount: number): HTMLElement {
+function traceHeader(trace: TraceResponse): HTMLElement {
+  const info = trace.info;
   const meta = info.traceMetadata ?? {};
   const user = meta['mlflow.trace.user'];
   const session = meta['mlflow.trace.session'];
@@ -48,12 +40,12 @@ function traceHeader(info: TraceInfo, spanCount: number): HTMLElement {
       { class: 'facts-inline' },
       item('Started', formatTime(info.requestTime)),
       item('Duration', formatDuration(info.executionDuration)),
-      item('Spans', String(spanCount)),
+      item('Spans', String(trace.spans.length)),
       item(
         'Tokens',
         usage ? `${formatCount(usage.input_tokens)} in · ${formatCount(usage.output_tokens)} out` : '—',
       ),
-      item('Cost', formatCost(costOf(info))),
+      item('Cost', formatCost(trace.costUsd)),
       item(
         'User',
         user
@@ -153,7 +145,7 @@ export function mountTrace(
     const detail = h('div', { class: 'detail-pane' });
     const feedback = h('div', { class: 'feedback-pane' });
     const infoPane = h('div', { class: 'info-pane' }, traceInfoPanel(data.info));
-    const header = h('div', { class: 'trace-header-slot' }, traceHeader(data.info, data.spans.length));
+    const header = h('div', { class: 'trace-header-slot' }, traceHeader(data));
     let selected: SpanNode | undefined;
     const tabs = createTabs(
       [
@@ -183,7 +175,7 @@ export function mountTrace(
       const fresh = await ctx.api.get<TraceResponse>(path).catch(() => undefined);
       if (!fresh || disposed) return;
       info = fresh.info;
-      replaceChildren(header, traceHeader(fresh.info, fresh.spans.length));
+      replaceChildren(header, traceHeader(fresh));
       renderFeedback(fresh.info);
     };
     const view = createSpanTreeView(tree, {
