@@ -66,11 +66,20 @@ export function rejectUnencoded(
   );
 }
 
+/** True when both lists hold the same keys and values in the same order. */
+function sameEntries(a: [string, string][], b: [string, string][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+  return true;
+}
+
 export class TraceWriter {
   /** Experiment ids known to exist, so each batch does not look them up again. */
   private readonly knownExperiments = new Set<string>();
   /** Ids of shared metadata sets by digest and by entries as seen (sets never change once written). */
   private readonly knownSets = new Map<string, number>();
+  /** The shared entries of the trace written last and their set: most traces carry the same. */
+  private lastSet: { entries: [string, string][]; id: number } | undefined;
   private readonly writeBatch: Database.Transaction<(traces: readonly EncodedTrace[]) => void>;
 
   constructor(
@@ -119,9 +128,14 @@ export class TraceWriter {
     }
     let setId: number | null = null;
     if (shared) {
-      // The entries as they come (no sorting): the usual key of an already known set.
-      const seenAs = JSON.stringify(shared);
-      setId = this.knownSets.get(seenAs) ?? this.metadataSet(shared, seenAs);
+      const last = this.lastSet;
+      if (last && sameEntries(shared, last.entries)) setId = last.id;
+      else {
+        // The entries as they come (no sorting): the usual key of an already known set.
+        const seenAs = JSON.stringify(shared);
+        setId = this.knownSets.get(seenAs) ?? this.metadataSet(shared, seenAs);
+        this.lastSet = { entries: shared, id: setId };
+      }
     }
     const params = traceParams(info, experimentId, name, setId);
     // A trace id written again replaces all its rows (the delete cascades to them).
@@ -172,6 +186,7 @@ export class TraceWriter {
   private forgetUncommitted(): void {
     this.knownExperiments.clear();
     this.knownSets.clear();
+    this.lastSet = undefined;
   }
 
   private writeOneByOne(traces: readonly EncodedTrace[]): void {

@@ -43,6 +43,33 @@ describe('LocalStore writes and lists', () => {
     expect(store.getTrace(a.info.traceId)).toStrictEqual(b);
   });
 
+  it('stores the source metadata of each trace once per distinct set, also when sets alternate in a batch', () => {
+    const withCommit = (n: number, commit: string) => {
+      const t = simpleTrace(n);
+      t.info.traceMetadata = {
+        'mlflow.source.name': 'app.ts',
+        'mlflow.source.git.commit': commit,
+        'mlflow.trace_schema.version': '3',
+        'mlflow.trace.user': `u${n}`,
+      };
+      return t;
+    };
+    const commits = ['aaa', 'aaa', 'bbb', 'aaa', 'bbb', 'bbb'];
+    const traces = commits.map((c, i) => withCommit(i + 1, c));
+    store.export(traces);
+    store.export([withCommit(7, 'aaa')]);
+    expect(count('metadata_sets')).toBe(2);
+    for (const [i, commit] of [...commits, 'aaa'].entries()) {
+      const md = store.getTrace(traceIdOf(i + 1))?.info.traceMetadata;
+      expect(md).toEqual({
+        'mlflow.source.name': 'app.ts',
+        'mlflow.source.git.commit': commit,
+        'mlflow.trace_schema.version': '3',
+        'mlflow.trace.user': `u${i + 1}`,
+      });
+    }
+  });
+
   it('lists traces newest first, with limit and offset', () => {
     store.export([simpleTrace(1), simpleTrace(3), simpleTrace(2), simpleTrace(5), simpleTrace(4)]);
     const ids = (infos: { traceId: string }[]) => infos.map((i) => i.traceId);
