@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describeError, diag } from '../diag.js';
+import { driverLoadMessage } from '../store/sqlite-util.js';
 import type { TraceRecord } from '../types.js';
 
 /** A trace taken out of the spool for delivery; `id` removes or releases it afterwards. */
@@ -78,8 +79,9 @@ export class SpoolFile {
       return db;
     } catch (err) {
       this.broken = true;
+      const driver = driverLoadMessage(err);
       diag.error(
-        `cannot open the spool file ${this.path} (${describeError(err)}); traces that cannot be delivered in time will be dropped and counted`,
+        `cannot open the spool file ${this.path} (${driver ?? describeError(err)}); traces that cannot be delivered in time will be dropped and counted`,
       );
       return undefined;
     }

@@ -4,6 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { AutologError } from '../errors.js';
 import { migrate, SchemaVersionError } from './schema.js';
 
 /** Default time SQLite waits for another connection's lock before reporting SQLITE_BUSY. */
@@ -41,13 +42,43 @@ function describe(err: unknown, dir: string): string {
 }
 
 /**
+ * Why the SQLite driver (better-sqlite3's native module) cannot be loaded, when that is what
+ * `err` says: built for another Node.js version, a file that is not a loadable module, or never
+ * built. Undefined for any other error.
+ */
+export function driverLoadProblem(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const message = err.message;
+  const abi =
+    /NODE_MODULE_VERSION (\d+)\. This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(message);
+  if (abi)
+    return `it was built for another Node.js version (module version ${abi[1]}; Node.js ${process.version} needs ${abi[2]})`;
+  if ((err as { code?: unknown }).code === 'ERR_DLOPEN_FAILED')
+    return `its native module could not be loaded (${message.split('\n')[0]})`;
+  if (message.includes('Could not locate the bindings file'))
+    return 'its native module was never built (the install skipped its build script; pnpm runs it only for packages listed in `onlyBuiltDependencies`, see `pnpm approve-builds`)';
+  return undefined;
+}
+
+/** What to tell the user when `err` is a failure to load the SQLite driver, with how to fix it; else undefined. */
+export function driverLoadMessage(err: unknown): string | undefined {
+  const problem = driverLoadProblem(err);
+  return problem
+    ? `its SQLite driver, better-sqlite3, cannot be loaded: ${problem}. Rebuild it for this Node.js in the folder ` +
+        'of your app (`npm rebuild better-sqlite3`, or `pnpm rebuild better-sqlite3`)'
+    : undefined;
+}
+
+/**
  * Opens (creating if needed) the store file: parent directories, WAL, `synchronous=NORMAL`,
- * `busy_timeout`, `foreign_keys=ON`, then migrations.
+ * `busy_timeout`, `foreign_keys=ON`, then migrations. `nativeBinding` is better-sqlite3's option
+ * of the same name (where its compiled module is), for tests.
  *
- * @throws Error naming the path and how to fix it (original error as `cause`) when the file
+ * @throws AutologError `STORE_DRIVER_UNAVAILABLE` when the SQLite driver cannot be loaded in this
+ *   Node.js; Error naming the path and how to fix it (original error as `cause`) when the file
  *   cannot be created or written; SchemaVersionError for a file from a newer version.
  */
-export function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
+export function openDatabase(path: string, busyTimeoutMs: number, nativeBinding?: string): Database.Database {
   const inMemory = path === ':memory:';
   const shown = inMemory ? path : resolve(path);
   let db: Database.Database | undefined;
@@ -59,7 +90,7 @@ export function openDatabase(path: string, busyTimeoutMs: number): Database.Data
       accessSync(dir, constants.W_OK);
       if (existsSync(shown)) accessSync(shown, constants.R_OK | constants.W_OK);
     }
-    db = new Database(path);
+    db = nativeBinding === undefined ? new Database(path) : new Database(path, { nativeBinding });
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -69,6 +100,13 @@ export function openDatabase(path: string, busyTimeoutMs: number): Database.Data
   } catch (err) {
     db?.close();
     if (err instanceof SchemaVersionError) throw err;
+    const driver = driverLoadMessage(err);
+    if (driver)
+      throw new AutologError(
+        'STORE_DRIVER_UNAVAILABLE',
+        `The local trace store cannot be opened: ${driver}, or trace to another destination ('memory', an MLflow or OpenTelemetry URL).`,
+        { cause: err },
+      );
     const reason = describe(err, dirname(shown));
     throw new Error(`Cannot open the local trace store at "${shown}": ${reason}. ${FIX_HINT}`, {
       cause: err,
