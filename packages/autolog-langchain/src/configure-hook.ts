@@ -67,8 +67,11 @@ export function patchConfigure(CallbackManager: any, handler: Handler, active: (
         let manager = original.apply(this, args);
         if (!active()) return manager;
         try {
-          if (!manager) manager = new CallbackManager();
-          if (!manager.handlers?.some((h: Handler) => h?.name === handler.name))
+          // No manager: the run had no handler at all, so LangChain also dropped its tags and
+          // metadata (a run's user and thread, the model's ls_* parameters). Configure again
+          // with the handler as the inheritable one, as if the caller had passed it.
+          if (!manager) manager = original.apply(this, [[handler], ...args.slice(1)]);
+          if (manager && !manager.handlers?.some((h: Handler) => h?.name === handler.name))
             manager.addHandler(handler, true);
         } catch (err) {
           diag.once(

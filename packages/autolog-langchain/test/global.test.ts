@@ -60,6 +60,27 @@ describe('autolog() and disable()', () => {
     expect((await t.traces()).map((tr) => tr.data.spans[0].inputs)).toEqual([{ input: 1 }, { input: 3 }]);
   });
 
+  it("keeps a run's metadata and tags where only the _configureSync fallback reaches", async () => {
+    await autolog();
+    const storage = (globalThis as any)[Symbol.for('ls:tracing_async_local_storage')];
+    const model = new kit.FakeToolChatModel();
+    const config = { metadata: { user_id: 'u-7', thread_id: 'th-1' }, tags: ['beta'] };
+    await model.invoke('hi', config); // where the configure hook reaches
+    await storage.run(undefined, () => model.invoke('hi', config)); // where it does not
+    const [hooked, fallback] = await t.traces();
+    for (const tr of [hooked, fallback]) {
+      expect(tree(tr)).toBe('FakeToolChatModel (CHAT_MODEL)');
+      expect(tr.info.traceMetadata).toMatchObject({
+        'mlflow.trace.user': 'u-7',
+        'mlflow.trace.session': 'th-1',
+      });
+    }
+    // The model's own parameters (LangSmith's ls_* metadata) reach the span either way.
+    const provider = hooked.data.spans[0].attributes['mlflow.llm.provider'];
+    expect(provider).toEqual(expect.any(String));
+    expect(fallback.data.spans[0].attributes['mlflow.llm.provider']).toBe(provider);
+  });
+
   it('stops tracing and restores every patched method on disable()', async () => {
     await autolog();
     const model = new kit.FakeToolChatModel();
