@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { describeError, diag } from '../diag.js';
+import { Database } from '../store/sqlite-driver.js';
 import { driverLoadMessage } from '../store/sqlite-util.js';
 import type { TraceRecord } from '../types.js';
 
@@ -50,7 +51,7 @@ type Listener = (evicted: number) => void;
 export class SpoolFile {
   readonly path: string;
   private readonly maxBytes: number;
-  private db: Database.Database | undefined;
+  private db: BetterSqlite3.Database | undefined;
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private readonly listeners = new Map<string, Listener>();
   private broken = false;
@@ -65,7 +66,7 @@ export class SpoolFile {
     this.listeners.set(dest, listener);
   }
 
-  private open(create: boolean): Database.Database | undefined {
+  private open(create: boolean): BetterSqlite3.Database | undefined {
     if (this.db) return this.db;
     if (this.broken || (!create && !existsSync(this.path))) return undefined;
     try {
@@ -178,7 +179,7 @@ export class SpoolFile {
     this.db = undefined;
   }
 
-  private deleteIds(db: Database.Database, ids: readonly number[]): void {
+  private deleteIds(db: BetterSqlite3.Database, ids: readonly number[]): void {
     const stmt = db.prepare('DELETE FROM spool WHERE id = ?');
     for (const id of ids) stmt.run(id);
   }
@@ -198,7 +199,7 @@ export class SpoolFile {
     }
   }
 
-  private evictOverflow(db: Database.Database): void {
+  private evictOverflow(db: BetterSqlite3.Database): void {
     const total = (db.prepare('SELECT COALESCE(SUM(bytes), 0) FROM spool').pluck().get() as number) ?? 0;
     if (total <= this.maxBytes) return;
     let excess = total - this.maxBytes;

@@ -3,9 +3,10 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { AutologError } from '../errors.js';
 import { migrate, SchemaVersionError } from './schema.js';
+import { Database } from './sqlite-driver.js';
 
 /** Default time SQLite waits for another connection's lock before reporting SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -78,10 +79,14 @@ export function driverLoadMessage(err: unknown): string | undefined {
  *   Node.js; Error naming the path and how to fix it (original error as `cause`) when the file
  *   cannot be created or written; SchemaVersionError for a file from a newer version.
  */
-export function openDatabase(path: string, busyTimeoutMs: number, nativeBinding?: string): Database.Database {
+export function openDatabase(
+  path: string,
+  busyTimeoutMs: number,
+  nativeBinding?: string,
+): BetterSqlite3.Database {
   const inMemory = path === ':memory:';
   const shown = inMemory ? path : resolve(path);
-  let db: Database.Database | undefined;
+  let db: BetterSqlite3.Database | undefined;
   try {
     if (!inMemory) {
       const dir = dirname(shown);
@@ -133,7 +138,7 @@ export function sleepSync(ms: number): void {
  * with SQLITE_BUSY after the connection's busy timeout. Inside an open transaction it does not
  * retry (the enclosing transaction must). The last error propagates.
  */
-export function withBusyRetry<T>(db: Database.Database, fn: () => T, attempts = 4, baseDelayMs = 25): T {
+export function withBusyRetry<T>(db: BetterSqlite3.Database, fn: () => T, attempts = 4, baseDelayMs = 25): T {
   for (let attempt = 1; ; attempt++) {
     try {
       return fn();

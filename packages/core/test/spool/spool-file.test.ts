@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { SpoolFile } from '../../src/spool/spool-file.js';
+import { driverPackageFor } from '../../src/store/sqlite-driver.js';
 import type { TraceRecord } from '../../src/types.js';
 import { tmpSpool } from '../destinations/helpers.js';
 
@@ -83,7 +84,7 @@ describe('spool file', () => {
     first.close();
     // A process claims tr-1 and stays alive; another claims tr-2 and dies without releasing it.
     const claim = (id: string, stay: boolean) => `
-      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+      const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve(driverPackageFor(Number(process.versions.napi))))});
       const db = new Database(${JSON.stringify(path)});
       db.prepare("UPDATE spool SET owner = ?, owner_pid = ? WHERE body LIKE ?").run(require('os').hostname() + ':' + process.pid + ':x', process.pid, '%${id}%');
       console.log('claimed');

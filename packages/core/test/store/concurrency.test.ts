@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/index.js';
+import { Database } from '../../src/store/sqlite-driver.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

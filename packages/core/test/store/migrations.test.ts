@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { searchLocalStore } from '../../src/query/search-local.js';
 import {
@@ -10,6 +10,7 @@ import {
   SCHEMA_VERSION,
   SchemaVersionError,
 } from '../../src/store/index.js';
+import { Database } from '../../src/store/sqlite-driver.js';
 import { simpleTrace, tempDir, traceIdOf } from './fixtures.js';
 
 describe('LocalStore opening and migrations', () => {
@@ -94,10 +95,10 @@ describe('LocalStore opening and migrations', () => {
   it('rolls back a failing migration, leaving the version unchanged', () => {
     const db = new Database(':memory:');
     const steps = [
-      { description: 'ok', up: (d: Database.Database) => void d.exec('CREATE TABLE a (x)') },
+      { description: 'ok', up: (d: BetterSqlite3.Database) => void d.exec('CREATE TABLE a (x)') },
       {
         description: 'fails',
-        up: (d: Database.Database) => {
+        up: (d: BetterSqlite3.Database) => {
           d.exec('CREATE TABLE b (x)');
           throw new Error('boom');
         },
