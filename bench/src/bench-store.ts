@@ -3,11 +3,17 @@
  * OpenTelemetry exporter that only counts (the other libraries' spans).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+
+// The driver this Node.js can run, as the local store picks it (13 needs Node-API 10).
+const Database: typeof BetterSqlite3 = createRequire(import.meta.url)(
+  Number(process.versions.napi) >= 10 ? 'better-sqlite3-v13' : 'better-sqlite3',
+);
 
 export interface BenchStore {
   /** `sqlite:///<tmp>/bench.db`, for `init({ destination })`. */
