@@ -8,6 +8,22 @@ import type { EncodedTrace } from './rows.js';
 /** Most traces posted to the writer thread and not yet written before `write` waits for it. */
 const MAX_BACKLOG = 5_000;
 
+/** Default scheduling priority (nice) of the writer thread on Linux; `AUTOLOG_WRITER_NICE` sets 0–19. */
+export const DEFAULT_WRITER_NICE = 10;
+
+function writerNice(): number {
+  const raw = process.env.AUTOLOG_WRITER_NICE;
+  if (raw === undefined || raw === '') return DEFAULT_WRITER_NICE;
+  const nice = Number(raw);
+  if (Number.isInteger(nice) && nice >= 0 && nice <= 19) return nice;
+  diag.once(
+    'warn',
+    'writer-nice',
+    `AUTOLOG_WRITER_NICE must be an integer from 0 to 19, got ${JSON.stringify(raw)}; using ${DEFAULT_WRITER_NICE}`,
+  );
+  return DEFAULT_WRITER_NICE;
+}
+
 /** Where the writer thread's entry is: next to this file in the sources, `store/` in the build. */
 function workerEntry(): string | undefined {
   const here = import.meta.url;
@@ -37,16 +53,22 @@ export class BackgroundWriter {
   private failure: Error | undefined;
   /** Traces the thread could not write (already reported in the log). */
   failed = 0;
+  /** The thread's OS id and scheduling priority once it has started (Linux). */
+  thread: { tid: number; nice: number } | undefined;
 
   private constructor(worker: Worker, counters: SharedArrayBuffer) {
     this.worker = worker;
     this.processed = new Int32Array(counters);
-    worker.on('message', (message: { error?: string; count?: number }) => {
-      if (message.error) {
-        this.failed += message.count ?? 0;
-        diag.error(`local store: ${message.count} trace(s) could not be written: ${message.error}`);
-      }
-    });
+    worker.on(
+      'message',
+      (message: { error?: string; count?: number; thread?: { tid: number; nice: number } }) => {
+        if (message.thread) this.thread = message.thread;
+        if (message.error) {
+          this.failed += message.count ?? 0;
+          diag.error(`local store: ${message.count} trace(s) could not be written: ${message.error}`);
+        }
+      },
+    );
     worker.on('error', (err) => {
       this.failure = err;
       diag.error(`local store writer thread failed (${err.message}); writing on the main thread instead`);
@@ -65,7 +87,7 @@ export class BackgroundWriter {
     try {
       const counters = new SharedArrayBuffer(4);
       return new BackgroundWriter(
-        startWorker(entry, { path, experimentId, busyTimeoutMs, counters }),
+        startWorker(entry, { path, experimentId, busyTimeoutMs, counters, nice: writerNice() }),
         counters,
       );
     } catch (err) {

@@ -4,6 +4,8 @@
  * has processed in shared memory, so the main thread can wait for it even inside an `exit`
  * handler.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LocalStore } from './local-store.js';
 import type { EncodedTrace } from './rows.js';
@@ -13,9 +15,30 @@ interface WriterData {
   experimentId: string;
   busyTimeoutMs?: number;
   counters: SharedArrayBuffer;
+  /** Scheduling priority (nice, 0–19) of this thread on Linux. */
+  nice: number;
+}
+
+/**
+ * Writing is background work: on Linux this thread runs at a lower scheduling priority than
+ * the application's threads, so when they compete for a core the application's thread wins.
+ * Never raises the priority (a process that already runs nicer keeps its value). Returns the
+ * thread's id and nice value, or undefined where threads cannot be told apart this way.
+ */
+function lowerPriority(nice: number): { tid: number; nice: number } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (!Number.isInteger(tid) || tid <= 0) return undefined;
+    if (getPriority(tid) < nice) setPriority(tid, nice);
+    return { tid, nice: getPriority(tid) };
+  } catch {
+    return undefined;
+  }
 }
 
 const data = workerData as WriterData;
+const thread = lowerPriority(data.nice);
 const processed = new Int32Array(data.counters);
 const store = new LocalStore({
   path: data.path,
@@ -49,4 +72,4 @@ parentPort?.on('message', (message: { traces: EncodedTrace[] }) => {
     setImmediate(writePending);
   }
 });
-parentPort?.postMessage({ ready: true });
+parentPort?.postMessage({ ready: true, thread });
