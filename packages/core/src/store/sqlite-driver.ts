@@ -20,14 +20,23 @@ export function driverPackageFor(napiVersion: number): 'better-sqlite3-v13' | 'b
 const require = createRequire(import.meta.url);
 const wanted = driverPackageFor(Number(process.versions.napi));
 
+// Each package named literally, so bundlers that follow `require` see both.
+const load12 = () => ({
+  Database: require('better-sqlite3') as typeof BetterSqlite3,
+  version: (require('better-sqlite3/package.json') as { version: string }).version,
+});
+const load13 = () => ({
+  Database: require('better-sqlite3-v13') as typeof BetterSqlite3,
+  version: (require('better-sqlite3-v13/package.json') as { version: string }).version,
+});
+
 function load(): { Database: typeof BetterSqlite3; version: string } {
-  const version = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+  if (wanted === 'better-sqlite3') return load12();
   try {
-    return { Database: require(wanted), version: version(wanted) };
-  } catch (err) {
+    return load13();
+  } catch {
     // 13 missing (an install that left it out): 12 still works, with the risk above on Node.js 24.
-    if (wanted === 'better-sqlite3') throw err;
-    return { Database: require('better-sqlite3'), version: version('better-sqlite3') };
+    return load12();
   }
 }
 
