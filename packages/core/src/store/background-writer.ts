@@ -9,7 +9,7 @@ import type { EncodedTrace } from './rows.js';
 const MAX_BACKLOG = 5_000;
 
 /** Default scheduling priority (nice) of the writer thread on Linux; `AUTOLOG_WRITER_NICE` sets 0–19. */
-export const DEFAULT_WRITER_NICE = 10;
+const DEFAULT_WRITER_NICE = 10;
 
 function writerNice(): number {
   const raw = process.env.AUTOLOG_WRITER_NICE;
@@ -53,22 +53,16 @@ export class BackgroundWriter {
   private failure: Error | undefined;
   /** Traces the thread could not write (already reported in the log). */
   failed = 0;
-  /** The thread's OS id and scheduling priority once it has started (Linux). */
-  thread: { tid: number; nice: number } | undefined;
 
   private constructor(worker: Worker, counters: SharedArrayBuffer) {
     this.worker = worker;
     this.processed = new Int32Array(counters);
-    worker.on(
-      'message',
-      (message: { error?: string; count?: number; thread?: { tid: number; nice: number } }) => {
-        if (message.thread) this.thread = message.thread;
-        if (message.error) {
-          this.failed += message.count ?? 0;
-          diag.error(`local store: ${message.count} trace(s) could not be written: ${message.error}`);
-        }
-      },
-    );
+    worker.on('message', (message: { error?: string; count?: number }) => {
+      if (message.error) {
+        this.failed += message.count ?? 0;
+        diag.error(`local store: ${message.count} trace(s) could not be written: ${message.error}`);
+      }
+    });
     worker.on('error', (err) => {
       this.failure = err;
       diag.error(`local store writer thread failed (${err.message}); writing on the main thread instead`);

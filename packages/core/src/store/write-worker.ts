@@ -22,23 +22,21 @@ interface WriterData {
 /**
  * Writing is background work: on Linux this thread runs at a lower scheduling priority than
  * the application's threads, so when they compete for a core the application's thread wins.
- * Never raises the priority (a process that already runs nicer keeps its value). Returns the
- * thread's id and nice value, or undefined where threads cannot be told apart this way.
+ * Never raises the priority (a process that already runs nicer keeps its value); where the
+ * thread cannot be told apart this way, it keeps the process's.
  */
-function lowerPriority(nice: number): { tid: number; nice: number } | undefined {
-  if (process.platform !== 'linux') return undefined;
+function lowerPriority(nice: number): void {
+  if (process.platform !== 'linux') return;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (!Number.isInteger(tid) || tid <= 0) return undefined;
-    if (getPriority(tid) < nice) setPriority(tid, nice);
-    return { tid, nice: getPriority(tid) };
+    if (Number.isInteger(tid) && tid > 0 && getPriority(tid) < nice) setPriority(tid, nice);
   } catch {
-    return undefined;
+    // the default priority stays
   }
 }
 
 const data = workerData as WriterData;
-const thread = lowerPriority(data.nice);
+lowerPriority(data.nice);
 const processed = new Int32Array(data.counters);
 const store = new LocalStore({
   path: data.path,
@@ -72,4 +70,4 @@ parentPort?.on('message', (message: { traces: EncodedTrace[] }) => {
     setImmediate(writePending);
   }
 });
-parentPort?.postMessage({ ready: true, thread });
+parentPort?.postMessage({ ready: true });
