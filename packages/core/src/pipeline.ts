@@ -41,6 +41,14 @@ export class ExportPipeline {
   private immediate = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /**
+   * The trace converted last, as buffer and record, until the next one replaces it. V8 keeps
+   * the optimised code of the tracing path only while an object of each shape it was compiled
+   * for is alive: a full garbage collection at a moment when no trace is in memory discards
+   * that code (a deoptimisation for "weak objects"), and the next few thousand traced calls run
+   * unoptimised. One trace held keeps the shapes alive; it is bounded by the serialisation caps.
+   */
+  private lastConverted: [TraceBuffer, TraceRecord] | undefined;
 
   constructor(destinations: Destination[], options: PipelineOptions) {
     this.options = options;
@@ -87,8 +95,10 @@ export class ExportPipeline {
     const records: TraceRecord[] = [];
     for (const buffer of buffers) {
       try {
-        records.push(buildTraceRecord(buffer, this.options.experimentId));
+        const record = buildTraceRecord(buffer, this.options.experimentId);
+        records.push(record);
         releaseFinished(buffer);
+        this.lastConverted = [buffer, record];
       } catch (err) {
         diag.error(`could not build trace ${buffer.traceId}: ${describeError(err)}`);
       }
