@@ -48,6 +48,7 @@ export class ExportPipeline {
    * that code (a deoptimisation for "weak objects"), and the next few thousand traced calls run
    * unoptimised. One trace held keeps the shapes alive; it is bounded by the serialisation caps.
    */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held to keep it alive, never read
   private lastConverted: [TraceBuffer, TraceRecord] | undefined;
 
   constructor(destinations: Destination[], options: PipelineOptions) {
