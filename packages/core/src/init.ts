@@ -8,6 +8,7 @@ import type { SerializeOptions } from './serialize.js';
 import { resolveSerializeOptions } from './serialize.js';
 import { defaultSettings, envFlag, type RedactHook, replaceSettings } from './settings.js';
 import { SpoolFile } from './spool/spool-file.js';
+import { writerNiceProblem } from './store/background-writer.js';
 import { LocalStore } from './store/index.js';
 import { finishOpenTraces, setFinishHandler, type TraceBuffer } from './trace-buffer.js';
 import type { Destination } from './types.js';
@@ -157,6 +158,8 @@ export function init(options: InitOptions = {}): { destinations: Destination[]; 
     'an object',
     options.serialize,
   );
+  const nice = writerNiceProblem();
+  if (nice) throw new AutologError('INVALID_OPTION', nice);
   const maxQueueTraces = positiveInt(options, 'maxQueueTraces', 'AUTOLOG_MAX_QUEUE_TRACES');
   const maxQueueBytes = positiveInt(options, 'maxQueueBytes', 'AUTOLOG_MAX_QUEUE_BYTES');
   const maxSpoolBytes = positiveInt(options, 'maxSpoolBytes', 'AUTOLOG_SPOOL_MAX_BYTES');

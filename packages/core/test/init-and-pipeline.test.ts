@@ -34,6 +34,7 @@ afterEach(() => {
   delete process.env.AUTOLOG_DESTINATION;
   delete process.env.AUTOLOG_STORE;
   delete process.env.AUTOLOG_SAMPLE_RATE;
+  delete process.env.AUTOLOG_WRITER_NICE;
 });
 
 describe('init() configuration errors', () => {
@@ -68,6 +69,22 @@ describe('init() configuration errors', () => {
       code: 'INVALID_OPTION',
       message: expect.stringContaining('AUTOLOG_SAMPLE_RATE'),
     });
+  });
+
+  it('rejects a writer thread priority outside 0-19, saying what it is for', () => {
+    for (const bad of ['-5', '20', 'low', '7.5']) {
+      process.env.AUTOLOG_WRITER_NICE = bad;
+      expect(initError({ destination: 'memory' })).toMatchObject({
+        code: 'INVALID_OPTION',
+        message: expect.stringMatching(
+          new RegExp(`AUTOLOG_WRITER_NICE must be an integer from 0 to 19 .*writer thread.*got "${bad}"`),
+        ),
+      });
+    }
+    for (const good of ['0', '19', ' ']) {
+      process.env.AUTOLOG_WRITER_NICE = good;
+      expect(() => init({ silent: true, destination: 'memory' })).not.toThrow();
+    }
   });
 
   it('names the store path when it is not writable', () => {

@@ -11,17 +11,28 @@ const MAX_BACKLOG = 5_000;
 /** Default scheduling priority (nice) of the writer thread on Linux; `AUTOLOG_WRITER_NICE` sets 0–19. */
 const DEFAULT_WRITER_NICE = 10;
 
+/** What is wrong with `AUTOLOG_WRITER_NICE`, or undefined when it is unset or valid (checked by `init`). */
+export function writerNiceProblem(
+  raw: string | undefined = process.env.AUTOLOG_WRITER_NICE,
+): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const nice = Number(raw);
+  if (Number.isInteger(nice) && nice >= 0 && nice <= 19) return undefined;
+  return (
+    `AUTOLOG_WRITER_NICE must be an integer from 0 to 19 (the local store's writer thread priority ` +
+    `on Linux; default ${DEFAULT_WRITER_NICE}); got ${JSON.stringify(raw)}.`
+  );
+}
+
 function writerNice(): number {
   const raw = process.env.AUTOLOG_WRITER_NICE;
-  if (raw === undefined || raw === '') return DEFAULT_WRITER_NICE;
-  const nice = Number(raw);
-  if (Number.isInteger(nice) && nice >= 0 && nice <= 19) return nice;
-  diag.once(
-    'warn',
-    'writer-nice',
-    `AUTOLOG_WRITER_NICE must be an integer from 0 to 19, got ${JSON.stringify(raw)}; using ${DEFAULT_WRITER_NICE}`,
-  );
-  return DEFAULT_WRITER_NICE;
+  const problem = writerNiceProblem(raw);
+  // Reached without `init` (which would have thrown): warn and keep the default.
+  if (problem) {
+    diag.once('warn', 'writer-nice', `${problem} Using ${DEFAULT_WRITER_NICE}.`);
+    return DEFAULT_WRITER_NICE;
+  }
+  return raw === undefined || raw.trim() === '' ? DEFAULT_WRITER_NICE : Number(raw);
 }
 
 /** Where the writer thread's entry is: next to this file in the sources, `store/` in the build. */
