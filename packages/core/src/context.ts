@@ -48,6 +48,21 @@ export function runInFrame<T>(frame: Frame, fn: () => T): T {
 }
 
 /**
+ * `fn.apply(thisArg, args)` with `frame` current: as `runInFrame`, without a closure per call
+ * (the storage passes the arguments on).
+ */
+export function applyInFrame<T>(
+  frame: Frame,
+  fn: (this: unknown, ...args: any[]) => T,
+  thisArg: unknown,
+  args: unknown[],
+): T {
+  if (otelBridgeActive() && frame.span?.isRecording) return runInFrame(frame, () => fn.apply(thisArg, args));
+  state.entered = true;
+  return als.run(frame, Reflect.apply as (f: typeof fn, t: unknown, a: unknown[]) => T, fn, thisArg, args);
+}
+
+/**
  * True when async context is already being tracked: Autolog has made a frame current in this
  * process, or the app runs an OpenTelemetry context manager. Until then Node 20 runs no async
  * hooks for Autolog: the first `AsyncLocalStorage.run` turns them on for every promise of the

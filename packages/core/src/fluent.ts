@@ -1,4 +1,11 @@
-import { contextTracked, currentFrame, type Frame, frameWithSpan, runInFrame } from './context.js';
+import {
+  applyInFrame,
+  contextTracked,
+  currentFrame,
+  type Frame,
+  frameWithSpan,
+  runInFrame,
+} from './context.js';
 import { describeError, diag } from './diag.js';
 import type { LiveSpan } from './live-span.js';
 import { namedInputs, paramNames } from './param-names.js';
@@ -98,7 +105,7 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
       );
     let result: unknown;
     try {
-      result = runInFrame(inner, () => fn.apply(this, args));
+      result = applyInFrame(inner, fn, this, args);
     } catch (err) {
       endWithError(span, err);
       throw err;
