@@ -32,7 +32,7 @@ describe('optimised tracing code across a full garbage collection', () => {
     expect(result.warm).toBe(true);
     expect(result.before).toEqual({ LiveSpan: true, setOutputs: true });
     expect(result.after).toEqual({ LiveSpan: true, setOutputs: true });
-    expect(result.exported).toBeGreaterThan(1_000);
+    expect(result.exported).toBeGreaterThanOrEqual(250);
     expect(result.alive).toBe(1);
     expect(result.lastAlive).toBe(true);
   }, 90_000);
