@@ -28,7 +28,8 @@
  *
  * Run:
  *   cd bench && AUTOLOG_BACKGROUND_WRITES=1 node --expose-gc --import tsx --conditions=source src/openai-bench.ts
- * (BENCH_QUICK=1 for a smoke run).
+ * (BENCH_QUICK=1 for a smoke run; BENCH_ROUNDS, BENCH_PLAIN_CALLS, BENCH_STREAMED_CALLS and BENCH_LIBS
+ * for longer or narrower runs, see README.md).
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 import { cpus, loadavg } from 'node:os';
@@ -53,9 +54,36 @@ import { median, medianInterval, relMad, renderTable } from './stats.js';
 process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const CFG = QUICK
-  ? { rounds: 3, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
-  : { rounds: 20, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 5 };
+
+/** A positive integer from the environment, or `fallback` when unset; anything else stops the bench. */
+function envCount(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const CFG = {
+  ...(QUICK
+    ? { rounds: 3, aloneRounds: 2, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
+    : {
+        rounds: 20,
+        aloneRounds: 8,
+        plain: 100,
+        streamed: 30,
+        warmupPlain: 60,
+        warmupStreamed: 15,
+        chunk: 5,
+      }),
+};
+// Longer runs narrow the intervals: BENCH_ROUNDS (both parts), BENCH_PLAIN_CALLS and
+// BENCH_STREAMED_CALLS (calls per library per round).
+CFG.rounds = envCount('BENCH_ROUNDS', CFG.rounds);
+CFG.aloneRounds = envCount('BENCH_ROUNDS', CFG.aloneRounds);
+CFG.plain = envCount('BENCH_PLAIN_CALLS', CFG.plain);
+CFG.streamed = envCount('BENCH_STREAMED_CALLS', CFG.streamed);
 const STREAM_CHUNKS = 200;
 const MODEL = 'gpt-4o-mini';
 const MESSAGES = [
@@ -281,6 +309,10 @@ const floor: Library = {
 };
 
 const ALL = [untraced, floor, autolog, openInference, openLLMetry, langfuse, langsmith];
+
+/** BENCH_LIBS=openinference,langfuse: only these besides untraced, the floor and Autolog (names, case-insensitive, by prefix). */
+const only = process.env.BENCH_LIBS?.toLowerCase().split(',').filter(Boolean);
+const chosen = (lib: Library) => !only?.length || only.some((n) => lib.name.toLowerCase().startsWith(n));
 
 /**
  * Node 20 tracks async context (`AsyncLocalStorage`) with hooks on every promise of the process,
@@ -577,7 +609,7 @@ async function main(): Promise<void> {
     for (const lib of alone)
       if (!(await setUp(lib, server, sink))) throw new Error(`${lib.name} failed: ${lib.unavailable}`);
     if (await asyncHooksOn()) throw new Error('async hooks are on before the first measurement');
-    const aloneRounds = QUICK ? 2 : 8;
+    const aloneRounds = CFG.aloneRounds;
     const aloneResults = await measure(alone, aloneRounds, t0, 'Autolog alone');
     await callStreamed(autolog.client!, 0);
     const hooksAfterAutolog = await asyncHooksOn();
@@ -590,11 +622,14 @@ async function main(): Promise<void> {
     // it, and so does Autolog once the app traces its own functions).
     new AsyncLocalStorage<object>().run({}, () => undefined);
     const libs: Library[] = [untraced, floor, autolog];
-    for (const lib of ALL) if (!libs.includes(lib) && (await setUp(lib, server, sink))) libs.push(lib);
+    for (const lib of ALL)
+      if (!libs.includes(lib) && chosen(lib) && (await setUp(lib, server, sink))) libs.push(lib);
     log(
       `server ${server.url}; sink ${sink.url}; warm-up: ${CFG.warmupPlain} plain + ${CFG.warmupStreamed} streamed calls per library`,
     );
     const before = new Map<Library, number | undefined>();
+    // Everything from the smoke checks and part 1 is delivered before counting starts.
+    for (const lib of libs) await lib.flush();
     for (const lib of libs) before.set(lib, await lib.delivered(sink));
     const results = await measure(libs, CFG.rounds, t0, 'all libraries');
     const delivered = new Map<Library, string>();
@@ -609,10 +644,15 @@ async function main(): Promise<void> {
       );
     }
     console.log('\n== All libraries, async context tracking on throughout ==');
-    printTables(ALL, results, CFG.rounds, {
-      header: 'spans delivered (plain+streamed)',
-      cell: (lib) => (lib === untraced ? '—' : (delivered.get(lib) ?? '—')),
-    });
+    printTables(
+      ALL.filter((lib) => libs.includes(lib) || (chosen(lib) && lib.unavailable)),
+      results,
+      CFG.rounds,
+      {
+        header: 'spans delivered (plain+streamed)',
+        cell: (lib) => (lib === untraced ? '—' : (delivered.get(lib) ?? '—')),
+      },
+    );
     printComparisons(libs, results);
     console.log(
       `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls and flush after each turn (flushes are not in the wall time).\n` +
