@@ -6,7 +6,6 @@ import type { TraceBuffer } from './trace-buffer.js';
 import type { SpanData, TokenCost, TokenUsage, TraceInfo, TraceRecord } from './types.js';
 
 export const TOKEN_USAGE_KEY = 'mlflow.chat.tokenUsage';
-export const COST_KEY = SPAN_COST_KEY;
 export const PREVIEW_LENGTH = 1000;
 
 const SCHEMA_VERSION_KEY = 'mlflow.trace_schema.version';
@@ -27,7 +26,7 @@ export function buildTraceRecord(buffer: TraceBuffer, experimentId: string): Tra
   }
   const root = spans[0];
   const usage = sumOverTrace(spans, TOKEN_USAGE_KEY, addUsage);
-  const cost = sumOverTrace(spans, COST_KEY, addCost);
+  const cost = sumOverTrace(spans, SPAN_COST_KEY, addCost);
   processMetadata ??= { ...sourceMetadata(), [SCHEMA_VERSION_KEY]: '3' };
   // Plain assignments, not spreads into a literal: this runs for every trace.
   const traceMetadata: Record<string, string> = Object.assign({}, processMetadata);

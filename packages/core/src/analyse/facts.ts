@@ -3,7 +3,8 @@
  * The memory destination builds the columns from its records; the local store keeps them in
  * a cache synchronised with the file (`facts-cache.ts`). One aggregation serves both.
  */
-import { COST_KEY, SESSION_KEY, totalCost, USER_KEY } from '../store/rows.js';
+import { traceCost } from '../cost.js';
+import { SESSION_KEY, USER_KEY } from '../store/rows.js';
 import type { TraceRecord } from '../types.js';
 import type { TraceStats } from './stats-types.js';
 
@@ -105,7 +106,7 @@ export function factsOfRecords(records: readonly TraceRecord[]): FactColumns {
       inputTokens: info.tokenUsage?.input_tokens ?? null,
       outputTokens: info.tokenUsage?.output_tokens ?? null,
       totalTokens: info.tokenUsage?.total_tokens ?? null,
-      cost: totalCost(md[COST_KEY]),
+      cost: traceCost(info) ?? null,
     });
   }
   return cols;

@@ -4,11 +4,12 @@
  */
 
 export { nowNs } from '../clock.js';
+export { SPAN_COST_KEY as COST_KEY } from '../cost.js';
 export { describeError, diag } from '../diag.js';
 export { isTracingSuppressed, runAndEnd, runInSpan, runLeafInSpan, startSpan } from '../fluent.js';
 export { LiveSpan } from '../live-span.js';
 export { readEnvFlag, settings } from '../settings.js';
-export { COST_KEY, TOKEN_USAGE_KEY } from '../trace-record.js';
+export { TOKEN_USAGE_KEY } from '../trace-record.js';
 export { startChildSpan } from './child-span.js';
 export { SpanAttributeKey } from './keys.js';
 export { observeResult, type ResultObserver } from './observe-result.js';

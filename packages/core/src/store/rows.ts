@@ -3,7 +3,7 @@
  * used on the write path (they bind faster than named ones); their order matches the
  * INSERT statements in `statements.ts`.
  */
-import { costTotal, TRACE_COST_KEY } from '../cost.js';
+import { traceCost } from '../cost.js';
 import type { Assessment, AssessmentError, SpanData, TokenUsage, TraceInfo, TraceState } from '../types.js';
 
 export interface TraceRow {
@@ -95,7 +95,7 @@ export function traceParams(
     usage ? orNull(usage.reasoning_tokens) : null,
     stringOrNull(info.traceMetadata?.[USER_KEY]),
     stringOrNull(info.traceMetadata?.[SESSION_KEY]),
-    totalCost(info.traceMetadata?.[COST_KEY]),
+    traceCost(info) ?? null,
     metadataSet,
   ];
 }
@@ -103,12 +103,6 @@ export function traceParams(
 /** Trace metadata keys copied into columns of `traces` (for search and statistics). */
 export const USER_KEY = 'mlflow.trace.user';
 export const SESSION_KEY = 'mlflow.trace.session';
-export const COST_KEY = TRACE_COST_KEY;
-
-/** `total_cost` of the JSON in metadata `mlflow.trace.cost`, or null (the `total_cost` column). */
-export function totalCost(json: string | undefined): number | null {
-  return json === undefined ? null : (costTotal(json) ?? null);
-}
 
 /**
  * A trace in the form the writer takes: its info, its name, and each span's `insertSpan`
