@@ -94,16 +94,17 @@ export class ExportPipeline {
     const buffers = this.pending;
     this.pending = [];
     const records: TraceRecord[] = [];
+    let last: TraceBuffer | undefined;
     for (const buffer of buffers) {
       try {
-        const record = buildTraceRecord(buffer, this.options.experimentId);
-        records.push(record);
+        records.push(buildTraceRecord(buffer, this.options.experimentId));
+        last = buffer;
         releaseFinished(buffer);
-        this.lastConverted = [buffer, record];
       } catch (err) {
         diag.error(`could not build trace ${buffer.traceId}: ${describeError(err)}`);
       }
     }
+    if (last) this.lastConverted = [last, records[records.length - 1]];
     for (const worker of this.workers) worker.push(records, sync);
   }
 
