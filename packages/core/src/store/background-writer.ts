@@ -32,7 +32,7 @@ function writerNice(): number {
     diag.once('warn', 'writer-nice', `${problem} Using ${DEFAULT_WRITER_NICE}.`);
     return DEFAULT_WRITER_NICE;
   }
-  return raw === undefined || raw.trim() === '' ? DEFAULT_WRITER_NICE : Number(raw);
+  return raw?.trim() ? Number(raw) : DEFAULT_WRITER_NICE;
 }
 
 /** Where the writer thread's entry is: next to this file in the sources, `store/` in the build. */
