@@ -65,19 +65,9 @@ function envCount(name: string, fallback: number): number {
   return n;
 }
 
-const CFG = {
-  ...(QUICK
-    ? { rounds: 3, aloneRounds: 2, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
-    : {
-        rounds: 20,
-        aloneRounds: 8,
-        plain: 100,
-        streamed: 30,
-        warmupPlain: 60,
-        warmupStreamed: 15,
-        chunk: 5,
-      }),
-};
+const CFG = QUICK
+  ? { rounds: 3, aloneRounds: 2, plain: 40, streamed: 10, warmupPlain: 20, warmupStreamed: 5, chunk: 5 }
+  : { rounds: 20, aloneRounds: 8, plain: 100, streamed: 30, warmupPlain: 60, warmupStreamed: 15, chunk: 5 };
 // Longer runs narrow the intervals: BENCH_ROUNDS (both parts), BENCH_PLAIN_CALLS and
 // BENCH_STREAMED_CALLS (calls per library per round).
 CFG.rounds = envCount('BENCH_ROUNDS', CFG.rounds);
@@ -609,14 +599,13 @@ async function main(): Promise<void> {
     for (const lib of alone)
       if (!(await setUp(lib, server, sink))) throw new Error(`${lib.name} failed: ${lib.unavailable}`);
     if (await asyncHooksOn()) throw new Error('async hooks are on before the first measurement');
-    const aloneRounds = CFG.aloneRounds;
-    const aloneResults = await measure(alone, aloneRounds, t0, 'Autolog alone');
+    const aloneResults = await measure(alone, CFG.aloneRounds, t0, 'Autolog alone');
     await callStreamed(autolog.client!, 0);
     const hooksAfterAutolog = await asyncHooksOn();
     console.log(
       `\n== Autolog alone: an app whose only tracing is autologged OpenAI calls (async hooks on after Autolog's calls: ${hooksAfterAutolog ? 'yes' : 'no'}) ==`,
     );
-    printTables(alone, aloneResults, aloneRounds);
+    printTables(alone, aloneResults, CFG.aloneRounds);
 
     // Part 2: every library, with async context tracking on throughout (each of the others needs
     // it, and so does Autolog once the app traces its own functions).
