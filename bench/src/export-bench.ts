@@ -1,7 +1,7 @@
 /**
  * Export throughput to the network destinations, and what tracing costs the app meanwhile.
  *
- *   cd bench && node --import tsx --conditions=source src/export-bench.ts   (also run by `pnpm bench`)
+ *   cd bench && pnpm run build:deps && node --import tsx src/export-bench.ts   (also run by `pnpm bench`)
  *
  * For each destination — MLflow with spans in the tracking store (`/v1/traces`), MLflow with
  * `traces.json` artifacts, OTLP protobuf, OTLP JSON, and the local store for reference — the

@@ -14,7 +14,7 @@
  *
  * The chain: RunnableSequence(normalize lambda → to_messages lambda → fake chat model with usage
  * → parse lambda): 5 runs per call, no network. Run:
- *   cd bench && node --expose-gc --import tsx --conditions=source src/langchain-bench.ts
+ *   cd bench && pnpm run build:deps && node --expose-gc --import tsx src/langchain-bench.ts
  * (BENCH_QUICK=1 for a smoke run).
  */
 import { LangChainInstrumentation } from '@arizeai/openinference-instrumentation-langchain';

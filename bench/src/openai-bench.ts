@@ -8,11 +8,11 @@
  * - Autolog: `openaiPlugin.wrap(client)` from `@autolog/openai` on its own client, writing to the
  *   embedded local store (`init({ destination: 'sqlite:///<tmp>/bench.db' })`, background writes);
  * - OpenInference: `@arizeai/openinference-instrumentation-openai` `OpenAIInstrumentation`,
- *   `manuallyInstrument({ OpenAI })` on a NodeTracerProvider + BatchSpanProcessor + counting no-op
- *   exporter;
+ *   `manuallyInstrument({ OpenAI })` on a NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter
+ *   (HTTP/JSON) to the loopback sink (`./sink.ts`, a child process);
  * - OpenLLMetry: `@traceloop/instrumentation-openai` `OpenAIInstrumentation`, same pattern;
  * - Langfuse: `observeOpenAI(client)` from `@langfuse/openai`, exported through `LangfuseSpanProcessor`
- *   (batched OTLP/HTTP) to the loopback sink (`./sink.ts`, a child process);
+ *   (batched OTLP/HTTP) to the loopback sink;
  * - LangSmith: `wrapOpenAI(client, { client: new Client({ apiUrl: sink }), tracingEnabled: true })`.
  *
  * Two parts. First, before any other library has run, an app whose only tracing is Autolog's
@@ -27,7 +27,7 @@
  * batch and unpatched at its end: no batch ever runs through another library's wrapper.
  *
  * Run:
- *   cd bench && AUTOLOG_BACKGROUND_WRITES=1 node --expose-gc --import tsx --conditions=source src/openai-bench.ts
+ *   cd bench && pnpm run build:deps && node --expose-gc --import tsx src/openai-bench.ts
  * (BENCH_QUICK=1 for a smoke run; BENCH_ROUNDS, BENCH_PLAIN_CALLS, BENCH_STREAMED_CALLS and BENCH_LIBS
  * for longer or narrower runs, see README.md).
  */
@@ -39,13 +39,14 @@ import { openaiPlugin } from '@autolog/openai';
 import { observeOpenAI } from '@langfuse/openai';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
 import { Client as LangSmithClient } from 'langsmith';
 import { wrapOpenAI } from 'langsmith/wrappers';
 import OpenAI from 'openai';
-import { type BenchStore, countingExporter, createBenchStore } from './bench-store.js';
+import { type BenchStore, createBenchStore } from './bench-store.js';
 import { type ChildOpenAIServer, startOpenAIServerChild } from './openai-bench/server.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
@@ -146,18 +147,25 @@ const autolog: Library = {
   },
 };
 
+/**
+ * The OpenTelemetry-based libraries deliver their spans as an app would: OTLP over HTTP (JSON, the
+ * exporter's default) to the loopback sink, which counts them under `key`.
+ */
+function otlpToSink(sink: Sink, key: string): OTLPTraceExporter {
+  return new OTLPTraceExporter({ url: `${sink.url}/${key}/v1/traces` });
+}
+
 /** OpenInference patches `OpenAI.Chat.Completions.prototype` etc. of the module object it is given. */
-const oiCount = { n: 0 };
 let oiProvider: NodeTracerProvider | undefined;
 let oiInst: OIInstrumentation | undefined;
 // A plain object (the ESM namespace is frozen; the instrumentation sets a flag on the module).
 const oiModule = { OpenAI } as unknown as Parameters<OIInstrumentation['manuallyInstrument']>[0];
 const openInference: Library = {
   name: 'OpenInference',
-  how: 'OpenAIInstrumentation.manuallyInstrument({ OpenAI }), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
-  async setup({ serverUrl }) {
+  how: 'OpenAIInstrumentation.manuallyInstrument({ OpenAI }), NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter (HTTP/JSON) → loopback sink',
+  async setup({ serverUrl, sink }) {
     oiProvider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))],
+      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink, 'openinference'))],
     });
     oiInst = new OIInstrumentation({ instrumentationConfig: { enabled: false } } as never);
     oiInst.setTracerProvider(oiProvider);
@@ -172,20 +180,19 @@ const openInference: Library = {
     deactivateOtelContext();
   },
   flush: async () => void (await oiProvider!.forceFlush()),
-  delivered: async () => oiCount.n,
+  delivered: async (sink) => (await sink.stats()).openinference?.spans ?? 0,
   teardown: async () => void (await oiProvider?.shutdown()),
 };
 
 /** OpenLLMetry's `manuallyInstrument(module)` wants the class (`module.Chat.Completions.prototype`). */
-const tlCount = { n: 0 };
 let tlProvider: NodeTracerProvider | undefined;
 let tlInst: TraceloopInstrumentation | undefined;
 const openLLMetry: Library = {
   name: 'OpenLLMetry',
-  how: 'OpenAIInstrumentation.manuallyInstrument(OpenAI), NodeTracerProvider + BatchSpanProcessor + no-op exporter',
-  async setup({ serverUrl }) {
+  how: 'OpenAIInstrumentation.manuallyInstrument(OpenAI), NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter (HTTP/JSON) → loopback sink',
+  async setup({ serverUrl, sink }) {
     tlProvider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(countingExporter(tlCount))],
+      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink, 'openllmetry'))],
     });
     tlInst = new TraceloopInstrumentation({ enabled: false });
     tlInst.setTracerProvider(tlProvider);
@@ -208,7 +215,7 @@ const openLLMetry: Library = {
     deactivateOtelContext();
   },
   flush: async () => void (await tlProvider!.forceFlush()),
-  delivered: async () => tlCount.n,
+  delivered: async (sink) => (await sink.stats()).openllmetry?.spans ?? 0,
   teardown: async () => void (await tlProvider?.shutdown()),
 };
 

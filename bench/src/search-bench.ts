@@ -1,7 +1,7 @@
 /**
  * Search and statistics over 100,000 traces in the local store.
  *
- *   cd bench && node --import tsx --conditions=source src/search-bench.ts
+ *   cd bench && pnpm run build:deps && node --import tsx src/search-bench.ts
  *
  * Seeds a temporary store (batched `LocalStore.export`, 3 spans per trace, 500 users, sessions
  * of 4 turns, 5 app versions, 2 environments, ~6 % errors, 30 days of traffic), then times the

@@ -2,7 +2,7 @@
  * The local viewer over 100,000 traces: server-side latency of the list and trace pages (and the
  * other API calls the pages make), and rendering a 2,000-span trace in headless Chromium.
  *
- *   cd bench && node --import tsx --conditions=source src/viewer-bench.ts
+ *   cd bench && pnpm run build:deps && node --import tsx src/viewer-bench.ts
  *
  * Seeds a temporary store (batched `LocalStore.export`: 3 spans per trace, 500 users, sessions
  * of 4 turns, 5 app versions, 2 environments, ~6 % errors, 30 days) plus one agent trace of
