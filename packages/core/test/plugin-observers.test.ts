@@ -26,6 +26,71 @@ describe('integration helpers of @autolog/core/plugin', () => {
     expect(await t.traces()).toHaveLength(1);
   });
 
+  it('a span ended with endThenComplete keeps its end time and is filled in once, when exported', async () => {
+    const t = memoryTracing();
+    const span = startSpan({ name: 'call', parent: null });
+    let completions = 0;
+    span.endThenComplete((s) => {
+      completions++;
+      s.setOutputs({ text: 'hello' });
+      s.setAttribute('answer.length', 5);
+    });
+    // Ended by now (within the clocks' resolution), well before the export 50 ms later.
+    const endedBy = (Date.now() + 5) * 1e6;
+    span.setAttribute('late', true);
+    expect(span.ended).toBe(true);
+    expect(completions).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [data] = await t.spans();
+    await t.traces();
+    expect(completions).toBe(1);
+    expect(data.endTimeNs).toBeLessThanOrEqual(endedBy);
+    expect(data.status.code).toBe('OK');
+    expect(data.outputs).toEqual({ text: 'hello' });
+    expect(data.attributes['answer.length']).toBe(5);
+    expect(data.attributes.late).toBeUndefined();
+  });
+
+  it('a completion that throws leaves its span exported, without what it would have recorded', async () => {
+    const t = memoryTracing();
+    const span = startSpan({ name: 'call', parent: null });
+    span.endThenComplete((s) => {
+      s.setAttribute('partial', 1);
+      throw new Error('completion failed');
+    });
+    const [data] = await t.spans();
+    expect(data.name).toBe('call');
+    expect(data.status.code).toBe('OK');
+    expect(data.outputs).toBeUndefined();
+  });
+
+  it('observeStream keeps the stream whole when its observer throws', async () => {
+    async function* items() {
+      yield 1;
+      yield 2;
+      yield 3;
+    }
+    let finished = 0;
+    const stream = observeStream(
+      { [Symbol.asyncIterator]: items },
+      {
+        neverHolds: true,
+        add: (item) => {
+          if (item === 2) throw new Error('observer bug');
+        },
+        finish: () => {
+          finished++;
+          throw new Error('observer bug at the end');
+        },
+        fail: () => undefined,
+      },
+    );
+    const read: number[] = [];
+    for await (const item of stream as AsyncIterable<number>) read.push(item);
+    expect(read).toEqual([1, 2, 3]);
+    expect(finished).toBe(1);
+  });
+
   it('observeStream holds an item back until the promise its observer returns settles', async () => {
     const order: string[] = [];
     async function* items() {
