@@ -1,5 +1,12 @@
 import type { StreamObserver } from './core.js';
-import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
+import {
+  type CallContext,
+  copyJsonData,
+  endWithBuiltResponse,
+  endWithError,
+  endWithResponse,
+  markFirstToken,
+} from './span-end.js';
 
 /** Finish reasons of a chat completion, for the span attribute. */
 function finishReasons(choices: any[] | undefined): string[] | undefined {
@@ -36,6 +43,9 @@ export class ChatStreamAccumulator implements StreamObserver {
   private readonly ctx: CallContext;
   private readonly choices = new Map<number, ChoiceState>();
   private readonly state = { first: false };
+  private first: ChoiceState | undefined;
+  /** True once the id, model and creation time are known (read from the first chunks that carry them). */
+  private described = false;
   private id: string | undefined;
   private model: string | undefined;
   private created: number | undefined;
@@ -49,33 +59,29 @@ export class ChatStreamAccumulator implements StreamObserver {
   add(chunk: any): void {
     this.chunks++;
     if (!chunk) return;
-    this.id ??= chunk.id;
-    this.model ??= chunk.model;
-    this.created ??= chunk.created;
-    if (chunk.usage) this.usage = chunk.usage;
+    if (!this.described) {
+      this.id ??= chunk.id;
+      this.model ??= chunk.model;
+      this.created ??= chunk.created;
+      this.described = this.id !== undefined && this.model !== undefined && this.created !== undefined;
+    }
+    const usage = chunk.usage;
+    if (usage) this.usage = usage;
     const choices = chunk.choices;
     if (!Array.isArray(choices)) return;
-    for (const c of choices) {
-      const delta = c?.delta;
-      let state = this.choices.get(c.index ?? 0);
-      if (!state) {
-        state = {
-          index: c.index ?? 0,
-          role: 'assistant',
-          content: '',
-          refusal: '',
-          toolCalls: new Map(),
-          finishReason: null,
-        };
-        this.choices.set(state.index, state);
-      }
+    for (let i = 0; i < choices.length; i++) {
+      const c = choices[i];
+      if (!c) continue;
+      const state = this.choice(c.index ?? 0);
       if (c.finish_reason) state.finishReason = c.finish_reason;
+      const delta = c.delta;
       if (!delta) continue;
-      if (delta.role) state.role = delta.role;
-      if (typeof delta.content === 'string' && delta.content) {
-        markFirstToken(this.ctx, this.state);
-        state.content += delta.content;
+      const content = delta.content;
+      if (typeof content === 'string' && content) {
+        if (!this.state.first) markFirstToken(this.ctx, this.state);
+        state.content += content;
       }
+      if (delta.role) state.role = delta.role;
       if (typeof delta.refusal === 'string') state.refusal += delta.refusal;
       if (Array.isArray(delta.tool_calls)) {
         markFirstToken(this.ctx, this.state);
@@ -92,6 +98,25 @@ export class ChatStreamAccumulator implements StreamObserver {
         }
       }
     }
+  }
+
+  /** The state of choice `index`, made on its first delta (choice 0, the usual only one, kept at hand). */
+  private choice(index: number): ChoiceState {
+    if (index === 0 && this.first) return this.first;
+    let state = this.choices.get(index);
+    if (!state) {
+      state = {
+        index,
+        role: 'assistant',
+        content: '',
+        refusal: '',
+        toolCalls: new Map(),
+        finishReason: null,
+      };
+      this.choices.set(index, state);
+      if (index === 0) this.first = state;
+    }
+    return state;
   }
 
   completion(): any {
@@ -119,13 +144,25 @@ export class ChatStreamAccumulator implements StreamObserver {
     };
   }
 
+  /**
+   * Ends the span when the stream ends; the completion is assembled and recorded when the span is
+   * exported, off the consumer's path (it is built from this accumulator's own state).
+   */
   finish(early: boolean): void {
-    const completion = this.completion();
-    const reasons = finishReasons(completion.choices);
-    endWithResponse(this.ctx, completion, completion, {
-      'autolog.stream.chunks': this.chunks,
-      ...(reasons ? { 'gen_ai.response.finish_reasons': reasons } : {}),
-      ...(early ? { 'autolog.stream.stopped_early': true } : {}),
+    // The chunk that carried the usage is the app's too: record the usage as it is now.
+    if (this.usage) this.usage = copyJsonData(this.usage);
+    const chunks = this.chunks;
+    endWithBuiltResponse(this.ctx, () => {
+      const completion = this.completion();
+      const reasons = finishReasons(completion.choices);
+      return {
+        response: completion,
+        extra: {
+          'autolog.stream.chunks': chunks,
+          ...(reasons ? { 'gen_ai.response.finish_reasons': reasons } : {}),
+          ...(early ? { 'autolog.stream.stopped_early': true } : {}),
+        },
+      };
     });
   }
 

@@ -1,5 +1,11 @@
 import type { StreamObserver } from './core.js';
-import { type CallContext, endWithError, endWithResponse, markFirstToken } from './span-end.js';
+import {
+  type CallContext,
+  copyJsonData,
+  endWithBuiltResponse,
+  endWithError,
+  markFirstToken,
+} from './span-end.js';
 
 /** Rebuilds a legacy `text_completion` from streamed chunks (text per choice, usage from the last chunk). */
 export class CompletionStreamAccumulator implements StreamObserver {
@@ -8,7 +14,8 @@ export class CompletionStreamAccumulator implements StreamObserver {
   private readonly ctx: CallContext;
   private readonly texts = new Map<number, { text: string; finish_reason: string | null }>();
   private readonly state = { first: false };
-  private head: any;
+  /** Id, creation time and model, from the first chunk. */
+  private head: { id: unknown; created: unknown; model: unknown } | undefined;
   private usage: unknown;
   private chunks = 0;
 
@@ -18,7 +25,8 @@ export class CompletionStreamAccumulator implements StreamObserver {
 
   add(chunk: any): void {
     this.chunks++;
-    this.head ??= chunk;
+    if (this.head === undefined && chunk)
+      this.head = { id: chunk.id, created: chunk.created, model: chunk.model };
     if (chunk?.usage) this.usage = chunk.usage;
     for (const c of chunk?.choices ?? []) {
       const entry = this.texts.get(c.index ?? 0) ?? { text: '', finish_reason: null };
@@ -45,12 +53,15 @@ export class CompletionStreamAccumulator implements StreamObserver {
     };
   }
 
+  /** Ends the span now; the completion is assembled and recorded when the span is exported. */
   finish(early: boolean): void {
-    const completion = this.completion();
-    endWithResponse(this.ctx, completion, completion, {
-      'autolog.stream.chunks': this.chunks,
-      ...(early ? { 'autolog.stream.stopped_early': true } : {}),
-    });
+    // The chunk that carried the usage is the app's too: record the usage as it is now.
+    if (this.usage) this.usage = copyJsonData(this.usage);
+    const chunks = this.chunks;
+    endWithBuiltResponse(this.ctx, () => ({
+      response: this.completion(),
+      extra: { 'autolog.stream.chunks': chunks, ...(early ? { 'autolog.stream.stopped_early': true } : {}) },
+    }));
   }
 
   fail(error: unknown): void {

@@ -19,6 +19,32 @@ export function endWithResponse(
   outputs: unknown,
   extra?: Record<string, unknown>,
 ): void {
+  recordResponse(ctx, response, outputs, extra);
+  ctx.span.end();
+}
+
+/**
+ * Ends the span now and records a response the integration builds itself (a stream's completion)
+ * when the span is exported, off the caller's path. `build` runs once, later: it must read only
+ * what nothing else can change meanwhile.
+ */
+export function endWithBuiltResponse(
+  ctx: CallContext,
+  build: () => { response: any; extra?: Record<string, unknown> },
+): void {
+  ctx.span.endThenComplete(() => {
+    const { response, extra } = build();
+    recordResponse(ctx, response, response, extra);
+  });
+}
+
+/** Model, usage, cost, response id, extra attributes and outputs of a response, on the open span. */
+function recordResponse(
+  ctx: CallContext,
+  response: any,
+  outputs: unknown,
+  extra?: Record<string, unknown>,
+): void {
   const { span } = ctx;
   const model = typeof response?.model === 'string' ? response.model : ctx.requestModel;
   if (model) span.setAttribute(SpanAttributeKey.MODEL, model);
@@ -31,7 +57,20 @@ export function endWithResponse(
   if (typeof response?.id === 'string') span.setAttribute('gen_ai.response.id', response.id);
   if (extra) span.setAttributes(extra);
   if (ctx.captureContent && outputs !== undefined) span.setOutputs(outputs);
-  span.end();
+}
+
+/**
+ * A copy of JSON data from a response (plain objects, arrays, primitives), for a value the app
+ * also holds and that is recorded later. Anything else is kept as it is.
+ */
+export function copyJsonData(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => copyJsonData(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value))
+    copy[key] = copyJsonData((value as Record<string, unknown>)[key], depth + 1);
+  return copy;
 }
 
 export function endWithError(ctx: CallContext, error: unknown): void {

@@ -101,6 +101,35 @@ describe.each(OPENAI_VERSIONS)('$label', ({ module }) => {
     expect(span.attributes['autolog.stream.chunks']).toBeGreaterThanOrEqual(20);
   });
 
+  it('ends a streamed span when the stream ends, and records what the server sent even if the app changes the chunks later', async () => {
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } },
+      { headers: { 'x-testkit-chunks': '12' } },
+    );
+    const chunks: any[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    // Ended by now (within the clocks' resolution), well before the export 50 ms later.
+    const endedBy = (Date.now() + 5) * 1e6;
+    const sent = structuredClone(chunks.find((c) => c.usage).usage);
+    const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
+    // The app reuses the chunks before the trace is exported.
+    for (const chunk of chunks) {
+      if (chunk.usage) chunk.usage.completion_tokens = 999_999;
+      if (chunk.choices[0]?.delta) chunk.choices[0].delta.content = 'changed';
+      chunk.model = 'changed';
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [span] = await t.spans();
+    expect(span.endTimeNs).toBeLessThanOrEqual(endedBy);
+    expect(span.attributes['mlflow.chat.tokenUsage']).toMatchObject({
+      input_tokens: sent.prompt_tokens,
+      output_tokens: sent.completion_tokens,
+    });
+    expect((span.outputs as any).usage).toEqual(sent);
+    expect((span.outputs as any).choices[0].message.content).toBe(text);
+    expect(span.attributes['mlflow.llm.model']).toBe('gpt-4o-mini');
+  });
+
   it('joins streamed tool-call deltas into complete calls', async () => {
     const tools = [
       {

@@ -64,6 +64,8 @@ export class LiveSpan {
   /** @internal */
   readonly buffer: TraceBuffer;
   private id: string | undefined;
+  /** Fills the span in after it ended (see `endThenComplete`); run once, before it is exported. */
+  private completion: ((span: LiveSpan) => void) | undefined = undefined;
 
   /** `spanId` undefined: made when first read (a span nobody asks about gets it at export). */
   constructor(
@@ -207,11 +209,37 @@ export class LiveSpan {
   }
 
   /**
+   * @internal Ends the span now and fills it in later, once, before it is exported: the caller's
+   * path pays only for ending it. `complete` records outputs and attributes as if before `end()`
+   * and must not end the span; it may only read what nothing else can change in the meantime
+   * (what the integration built itself). If it throws, the span is exported without them.
+   */
+  endThenComplete(complete: (span: LiveSpan) => void, options?: EndSpanOptions): void {
+    if (this.endTimeNs === null) this.completion = complete;
+    this.end(options);
+  }
+
+  private complete(complete: (span: LiveSpan) => void): void {
+    this.completion = undefined;
+    const endTimeNs = this.endTimeNs;
+    // The setters record only before the end: open the span for the moment.
+    this.endTimeNs = null;
+    try {
+      complete(this);
+    } catch (err) {
+      diag.once('error', 'span-completion', `could not complete span "${this.name}": ${String(err)}`);
+    } finally {
+      this.endTimeNs = endTimeNs;
+    }
+  }
+
+  /**
    * The span as plain data for export. Shares the span's containers: an ended span never changes
    * them again (every setter is a no-op after `end()`), so no copy is needed. The status is the
    * exception: a span without a message shares a frozen one, so the record gets its own copy.
    */
   toData(): SpanData {
+    if (this.completion !== undefined) this.complete(this.completion);
     const status = this.status;
     const data: SpanData = {
       traceId: this.traceId,
@@ -242,6 +270,9 @@ export class NonRecordingSpan extends LiveSpan {
   }
   override setOwnInputs(): this {
     return this;
+  }
+  override endThenComplete(): void {
+    this.end();
   }
   override setOutputs(): this {
     return this;
