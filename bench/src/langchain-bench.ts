@@ -36,10 +36,6 @@ import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
 import { fmtRatio, fmtUs, median, relMad, renderTable } from './stats.js';
 
-// As `pnpm bench` runs it: the local store writes on its own thread, as the built package does by
-// default (from TypeScript sources that is opt-in). CPU below counts every thread of the process.
-process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
-
 const QUICK = process.env.BENCH_QUICK === '1';
 const CFG = QUICK
   ? { rounds: 4, runs: 150, warmup: 100, chunk: 50 }

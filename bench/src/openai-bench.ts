@@ -52,8 +52,6 @@ import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
 import { median, medianInterval, relMad, renderTable } from './stats.js';
 
-process.env.AUTOLOG_BACKGROUND_WRITES ??= '1';
-
 const QUICK = process.env.BENCH_QUICK === '1';
 
 /** A positive integer from the environment, or `fallback` when unset; anything else stops the bench. */
@@ -131,7 +129,7 @@ const untraced: Library = {
 let autologStore: BenchStore | undefined;
 const autolog: Library = {
   name: 'Autolog',
-  how: "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }), AUTOLOG_BACKGROUND_WRITES=1",
+  how: "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }) (the built package: the store writes on its own thread)",
   async setup({ serverUrl }) {
     autologStore = createBenchStore('autolog-openai-bench-');
     init({ destination: autologStore.uri, silent: true });
