@@ -1,13 +1,8 @@
-/**
- * What the benches share about where traces go: a throwaway local store (Autolog's rows) and an
- * OpenTelemetry exporter that only counts (the other libraries' spans).
- */
+/** A throwaway local store for the benches: where Autolog's traces go, and how many spans arrived. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type BetterSqlite3 from 'better-sqlite3';
 
 // The driver this Node.js can run, as the local store picks it (13 needs Node-API 10).
@@ -39,16 +34,5 @@ export function createBenchStore(prefix: string): BenchStore {
       }
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Accepts every batch and keeps nothing, counting spans in `counter.n`: the cost measured is the library's, not an exporter's. */
-export function countingExporter(counter: { n: number }): SpanExporter {
-  return {
-    export(spans: ReadableSpan[], done) {
-      counter.n += spans.length;
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    shutdown: async () => undefined,
   };
 }

@@ -7,7 +7,7 @@
  *   does, less the configure hook, whose context variable would stay in this process's context
  *   and charge the other rows), writing to the embedded local store (`sqlite:///<tmp>`);
  * - OpenInference: `LangChainInstrumentation` (patches `CallbackManager._configureSync`) on a
- *   NodeTracerProvider + BatchSpanProcessor with a no-op exporter that only counts spans;
+ *   NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter (HTTP/JSON) to the loopback sink;
  * - Langfuse: `CallbackHandler` from `@langfuse/langchain` passed per call, exporting through
  *   `LangfuseSpanProcessor` (batched OTLP/HTTP) to the loopback sink (`./sink.ts`: a node:http
  *   server on 127.0.0.1 in a child process that drains and discards).
@@ -29,9 +29,10 @@ import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { CallbackHandler } from '@langfuse/langchain';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { type BenchStore, countingExporter, createBenchStore } from './bench-store.js';
+import { type BenchStore, createBenchStore } from './bench-store.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
 import { type Sink, startSink } from './sink.js';
 import { fmtRatio, fmtUs, median, relMad, renderTable } from './stats.js';
@@ -117,14 +118,15 @@ const autolog: Library = {
   },
 };
 
-const oiCount = { n: 0 };
 let oiProvider: NodeTracerProvider | undefined;
 let oiInstrumentation: LangChainInstrumentation | undefined;
 const openInference: Library = {
   name: 'OpenInference',
-  async setup() {
+  async setup(sink) {
     oiProvider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(countingExporter(oiCount))],
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/openinference/v1/traces` })),
+      ],
     });
     oiInstrumentation = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
     oiInstrumentation.setTracerProvider(oiProvider);
@@ -139,7 +141,7 @@ const openInference: Library = {
     deactivateOtelContext();
   },
   flush: async () => void (await oiProvider!.forceFlush()),
-  delivered: async () => oiCount.n,
+  delivered: async (sink) => (await sink.stats()).openinference?.spans ?? 0,
   teardown: async () => void (await oiProvider?.shutdown()),
 };
 
