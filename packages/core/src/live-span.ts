@@ -234,9 +234,10 @@ export class LiveSpan {
   }
 
   /**
-   * The span as plain data for export. Shares the span's containers: an ended span never changes
-   * them again (every setter is a no-op after `end()`), so no copy is needed. The status is the
-   * exception: a span without a message shares a frozen one, so the record gets its own copy.
+   * The span as plain data for export, after its completion (`endThenComplete`) if it has one.
+   * Shares the span's containers: an ended span never changes them again (every setter is a no-op
+   * after `end()`, and the completion has run), so no copy is needed. The status is the exception:
+   * a span without a message shares a frozen one, so the record gets its own copy.
    */
   toData(): SpanData {
     if (this.completion !== undefined) this.complete(this.completion);
