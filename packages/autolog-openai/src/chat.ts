@@ -1,11 +1,11 @@
 import type { StreamObserver } from './core.js';
 import {
   type CallContext,
-  copyJsonData,
   endWithBuiltResponse,
   endWithError,
   endWithResponse,
   markFirstToken,
+  snapshotNow,
 } from './span-end.js';
 
 /** Finish reasons of a chat completion, for the span attribute. */
@@ -150,7 +150,7 @@ export class ChatStreamAccumulator implements StreamObserver {
    */
   finish(early: boolean): void {
     // The chunk that carried the usage is the app's too: record the usage as it is now.
-    if (this.usage) this.usage = copyJsonData(this.usage);
+    if (this.usage) this.usage = snapshotNow(this.usage);
     const chunks = this.chunks;
     endWithBuiltResponse(this.ctx, () => {
       const completion = this.completion();

@@ -1,10 +1,10 @@
 import type { StreamObserver } from './core.js';
 import {
   type CallContext,
-  copyJsonData,
   endWithBuiltResponse,
   endWithError,
   markFirstToken,
+  snapshotNow,
 } from './span-end.js';
 
 /** Rebuilds a legacy `text_completion` from streamed chunks (text per choice, usage from the last chunk). */
@@ -56,7 +56,7 @@ export class CompletionStreamAccumulator implements StreamObserver {
   /** Ends the span now; the completion is assembled and recorded when the span is exported. */
   finish(early: boolean): void {
     // The chunk that carried the usage is the app's too: record the usage as it is now.
-    if (this.usage) this.usage = copyJsonData(this.usage);
+    if (this.usage) this.usage = snapshotNow(this.usage);
     const chunks = this.chunks;
     endWithBuiltResponse(this.ctx, () => ({
       response: this.completion(),

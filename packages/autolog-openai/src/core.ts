@@ -1,5 +1,5 @@
 // The parts of @autolog/core this integration uses, in one place.
-export { SpanType } from '@autolog/core';
+export { SpanType, toJsonSafe } from '@autolog/core';
 export {
   AutologPlugin,
   diag,

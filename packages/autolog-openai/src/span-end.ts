@@ -1,4 +1,4 @@
-import { type LiveSpan, SpanAttributeKey, usageFromOpenAI } from './core.js';
+import { coreSettings, type LiveSpan, SpanAttributeKey, toJsonSafe, usageFromOpenAI } from './core.js';
 import { costOf, priceOf } from './pricing.js';
 import type { ModelPrice } from './types.js';
 
@@ -60,17 +60,11 @@ function recordResponse(
 }
 
 /**
- * A copy of JSON data from a response (plain objects, arrays, primitives), for a value the app
- * also holds and that is recorded later. Anything else is kept as it is.
+ * A snapshot of a value the app also holds (the usage in a stream's last chunk), for a span that
+ * records it later: core's JSON-safe copy, within the serialisation caps.
  */
-export function copyJsonData(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
-  if (Array.isArray(value)) return value.map((item) => copyJsonData(item, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    copy[key] = copyJsonData((value as Record<string, unknown>)[key], depth + 1);
-  return copy;
+export function snapshotNow(value: unknown): unknown {
+  return toJsonSafe(value, coreSettings().serialize);
 }
 
 export function endWithError(ctx: CallContext, error: unknown): void {
