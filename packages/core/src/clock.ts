@@ -7,7 +7,15 @@ export function nowMs(): number {
   return origin + performance.now();
 }
 
+// `process.hrtime()` reads the same monotonic clock as `performance.now()` at less cost per
+// call (a clock read is on every span's start and end). The two are tied once, here.
+const hrtime = process.hrtime;
+performance.now();
+const [baseSeconds, baseNanos] = hrtime();
+const baseEpochNs = Math.round((origin + performance.now()) * 1e6);
+
 /** Epoch nanoseconds as a number (precise to well under a microsecond). */
 export function nowNs(): number {
-  return Math.round((origin + performance.now()) * 1e6);
+  const t = hrtime();
+  return baseEpochNs + ((t[0] - baseSeconds) * 1e9 + (t[1] - baseNanos));
 }

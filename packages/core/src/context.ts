@@ -35,10 +35,16 @@ export function currentFrame(): Frame | undefined {
 
 export function runInFrame<T>(frame: Frame, fn: () => T): T {
   state.entered = true;
-  if (!otelBridgeActive()) return als.run(frame, fn);
-  const span = frame.span;
-  if (!span?.isRecording) return als.run(frame, fn);
-  // Make the Autolog span the parent of spans the app creates with its own OpenTelemetry SDK.
+  if (!otelBridgeActive() || !frame.span?.isRecording) return als.run(frame, fn);
+  return runBridged(frame, frame.span, fn);
+}
+
+/**
+ * Runs `fn` with `frame` current and `span` the active OpenTelemetry span too, so spans the app
+ * creates with its own OpenTelemetry SDK become its children. Apart from `runInFrame` so that
+ * the closure made here costs nothing on the usual path.
+ */
+function runBridged<T>(frame: Frame, span: LiveSpan, fn: () => T): T {
   const otelSpan = otelTrace.wrapSpanContext({
     traceId: span.otelTraceId,
     spanId: span.spanId,
@@ -57,9 +63,20 @@ export function applyInFrame<T>(
   thisArg: unknown,
   args: unknown[],
 ): T {
-  if (otelBridgeActive() && frame.span?.isRecording) return runInFrame(frame, () => fn.apply(thisArg, args));
   state.entered = true;
+  if (otelBridgeActive() && frame.span?.isRecording)
+    return applyBridged(frame, frame.span, fn, thisArg, args);
   return als.run(frame, Reflect.apply as (f: typeof fn, t: unknown, a: unknown[]) => T, fn, thisArg, args);
+}
+
+function applyBridged<T>(
+  frame: Frame,
+  span: LiveSpan,
+  fn: (this: unknown, ...args: any[]) => T,
+  thisArg: unknown,
+  args: unknown[],
+): T {
+  return runBridged(frame, span, () => fn.apply(thisArg, args));
 }
 
 /**
@@ -81,17 +98,15 @@ export function frameWithSpan(parent: Frame | undefined, span: LiveSpan): Frame 
 // --- OpenTelemetry interop -------------------------------------------------------------------
 
 const PROBE = createContextKey('autolog.otel-probe');
-const RECHECK_MS = 1000;
+/**
+ * Where `@opentelemetry/api` 1.x registers its globals, whichever copy of the package the app
+ * loaded (the API's own key, `Symbol.for('opentelemetry.js.api.<major>')`).
+ */
+const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+const otelGlobals = globalThis as unknown as Record<symbol, { context?: unknown } | undefined>;
 let bridgeActive = false;
-let lastCheck = -Infinity;
-/** The global context manager the cached answer is about (when the API exposes it). */
+/** The global context manager the cached answer is about. */
 let checkedManager: unknown;
-
-/** The registered global context manager (`@opentelemetry/api` keeps it per API version). */
-const managerOf: (() => unknown) | undefined = (() => {
-  const get = (otelContext as unknown as { _getContextManager?: () => unknown })._getContextManager;
-  return typeof get === 'function' ? () => get.call(otelContext) : undefined;
-})();
 
 function probe(): boolean {
   try {
@@ -106,35 +121,27 @@ function probe(): boolean {
 
 /**
  * True when the app registered an OpenTelemetry context manager. The answer is kept until the
- * registered manager changes (one property read per call), so registering or disabling one takes
- * effect at once; where the API does not expose the manager, it is re-checked once a second.
+ * registered manager changes, so registering or disabling one takes effect at once. The manager
+ * is read straight from the API's global registration: two property reads per call, on the hot
+ * path of every traced call.
  */
 export function otelBridgeActive(): boolean {
-  if (managerOf) {
-    let manager: unknown;
-    try {
-      manager = managerOf();
-    } catch {
-      return false;
-    }
-    if (manager !== checkedManager) {
-      checkedManager = manager;
-      bridgeActive = probe();
-    }
-    return bridgeActive;
+  let manager: unknown;
+  try {
+    manager = otelGlobals[OTEL_API_GLOBAL]?.context;
+  } catch {
+    return false;
   }
-  if (bridgeActive) return true;
-  const now = performance.now();
-  if (now - lastCheck < RECHECK_MS) return false;
-  lastCheck = now;
-  bridgeActive = probe();
+  if (manager !== checkedManager) {
+    checkedManager = manager;
+    bridgeActive = manager !== undefined && probe();
+  }
   return bridgeActive;
 }
 
 /** Forgets the cached probe result (tests that register and unregister providers). */
 export function resetOtelBridge(): void {
   bridgeActive = false;
-  lastCheck = -Infinity;
   checkedManager = undefined;
 }
 

@@ -8,7 +8,7 @@ import {
 } from './context.js';
 import { describeError, diag } from './diag.js';
 import type { LiveSpan } from './live-span.js';
-import { namedInputs, paramNames } from './param-names.js';
+import { namedInputs, type ParamInfo, paramNames } from './param-names.js';
 import { settings } from './settings.js';
 import { lastFinishedTraceId } from './trace-buffer.js';
 import { type CreateSpanOptions, createSpan, NOOP_SPAN } from './tracer.js';
@@ -78,41 +78,8 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
     attributes: options.attributes,
   };
   const params = paramNames(fn);
-  const traced = function (this: unknown, ...args: unknown[]) {
-    const frame = currentFrame();
-    if (frame?.disabled) return fn.apply(this, args);
-    let span: LiveSpan;
-    let inner: Frame;
-    try {
-      span = createSpan(spanOptions, frame);
-      if (span.isRecording && settings().captureContent) span.setOwnInputs(namedInputs(params, args));
-      inner = frameWithSpan(frame, span);
-    } catch (err) {
-      diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);
-      return fn.apply(this, args);
-    }
-    if (kind === 'generator')
-      return wrapIterator(
-        runInFrame(inner, () => fn.apply(this, args)),
-        span,
-        inner,
-      );
-    if (kind === 'asyncGenerator')
-      return wrapAsyncIterator(
-        runInFrame(inner, () => fn.apply(this, args)),
-        span,
-        inner,
-      );
-    let result: unknown;
-    try {
-      result = applyInFrame(inner, fn, this, args);
-    } catch (err) {
-      endWithError(span, err);
-      throw err;
-    }
-    settle(span, result);
-    return result;
-  };
+  const traced =
+    kind === 'plain' ? tracedCall(fn, spanOptions, params) : tracedGenerator(fn, spanOptions, params, kind);
   try {
     Object.defineProperty(traced, 'name', { value: fn.name, configurable: true });
     Object.defineProperty(traced, 'length', { value: fn.length, configurable: true });
@@ -120,6 +87,64 @@ function wrapFunction<F extends AnyFunction>(fn: F, options: TraceOptions): F {
     // name and length are cosmetic
   }
   return traced as unknown as F;
+}
+
+/** Starts the span of a traced call with its named arguments as inputs; undefined if tracing failed. */
+function startCallSpan(
+  spanOptions: CreateSpanOptions,
+  params: ParamInfo,
+  frame: Frame | undefined,
+  args: unknown[],
+): LiveSpan | undefined {
+  try {
+    const span = createSpan(spanOptions, frame);
+    if (span.isRecording && settings().captureContent) span.setOwnInputs(namedInputs(params, args));
+    return span;
+  } catch (err) {
+    diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);
+    return undefined;
+  }
+}
+
+/**
+ * The wrapper of a plain (sync or async) function. It creates no closure: one that captured
+ * `this` or the arguments would make V8 allocate a context for them on every call.
+ */
+function tracedCall(fn: AnyFunction, spanOptions: CreateSpanOptions, params: ParamInfo) {
+  return function (this: unknown, ...args: unknown[]) {
+    const frame = currentFrame();
+    if (frame?.disabled) return fn.apply(this, args);
+    const span = startCallSpan(spanOptions, params, frame, args);
+    if (span === undefined) return fn.apply(this, args);
+    let result: unknown;
+    try {
+      result = applyInFrame(frameWithSpan(frame, span), fn, this, args);
+    } catch (err) {
+      endWithError(span, err);
+      throw err;
+    }
+    settle(span, result);
+    return result;
+  };
+}
+
+function tracedGenerator(
+  fn: AnyFunction,
+  spanOptions: CreateSpanOptions,
+  params: ParamInfo,
+  kind: 'generator' | 'asyncGenerator',
+) {
+  return function (this: unknown, ...args: unknown[]) {
+    const frame = currentFrame();
+    if (frame?.disabled) return fn.apply(this, args);
+    const span = startCallSpan(spanOptions, params, frame, args);
+    if (span === undefined) return fn.apply(this, args);
+    const inner = frameWithSpan(frame, span);
+    const iterator = runInFrame(inner, () => fn.apply(this, args));
+    return kind === 'generator'
+      ? wrapIterator(iterator, span, inner)
+      : wrapAsyncIterator(iterator, span, inner);
+  };
 }
 
 /**
