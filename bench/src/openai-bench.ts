@@ -127,18 +127,22 @@ const untraced: Library = {
 };
 
 let autologStore: BenchStore | undefined;
+/** BENCH_AUTOLOG_DEST=memory (or any destination URI) shows what the local store adds, as in bench:core. */
+const AUTOLOG_DEST = process.env.BENCH_AUTOLOG_DEST || undefined;
 const autolog: Library = {
   name: 'Autolog',
-  how: "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }) (the built package: the store writes on its own thread)",
+  how: AUTOLOG_DEST
+    ? `openaiPlugin.wrap(client), init({ destination: '${AUTOLOG_DEST}' })`
+    : "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }) (the built package: the store writes on its own thread)",
   async setup({ serverUrl }) {
     autologStore = createBenchStore('autolog-openai-bench-');
-    init({ destination: autologStore.uri, silent: true });
+    init({ destination: AUTOLOG_DEST ?? autologStore.uri, silent: true });
     this.client = openaiPlugin.wrap(newClient(serverUrl));
   },
   activate: () => undefined,
   deactivate: () => undefined,
   flush: async () => void (await flushTraces()),
-  delivered: async () => autologStore!.countSpans(),
+  delivered: async () => (AUTOLOG_DEST ? undefined : autologStore!.countSpans()),
   async teardown() {
     await shutdown();
     autologStore?.remove();
