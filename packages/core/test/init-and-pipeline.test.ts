@@ -224,6 +224,42 @@ describe('export pipeline', () => {
     expect(received).toBe(20_000);
   });
 
+  it('exports a trace that finishes alone within the export delay, after each quiet spell and after a batch', async () => {
+    const delay = DEFAULT_PIPELINE_OPTIONS.exportDelayMs;
+    const arrived: { name: string; at: number }[] = [];
+    const timed: Destination = {
+      name: 'timed',
+      export: (traces) => {
+        for (const t of traces) arrived.push({ name: t.data.spans[0].name, at: Date.now() });
+      },
+    };
+    init({ silent: true, destination: timed });
+    const lone = trace(() => 1, { name: 'lone' });
+    const many = trace(() => 1, { name: 'many' });
+    const arrivalOf = async (count: number) => {
+      const deadline = Date.now() + 5 * delay;
+      while (arrived.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(arrived).toHaveLength(count);
+      return arrived[count - 1];
+    };
+    // Three lone traces, each after a quiet spell longer than the delay.
+    for (let i = 1; i <= 3; i++) {
+      const finished = Date.now();
+      lone();
+      expect((await arrivalOf(i)).at - finished).toBeLessThanOrEqual(delay + 100);
+      await new Promise((r) => setTimeout(r, delay + 50));
+    }
+    // A full batch goes out at the next turn; a lone trace right after it still goes within the delay.
+    for (let i = 0; i < DEFAULT_PIPELINE_OPTIONS.batchSize; i++) many();
+    const batchFinished = Date.now();
+    expect((await arrivalOf(3 + DEFAULT_PIPELINE_OPTIONS.batchSize)).at - batchFinished).toBeLessThan(delay);
+    const finished = Date.now();
+    lone();
+    const last = await arrivalOf(4 + DEFAULT_PIPELINE_OPTIONS.batchSize);
+    expect(last.name).toBe('lone');
+    expect(last.at - finished).toBeLessThanOrEqual(delay + 100);
+  });
+
   it('bounds the queue of a stalled destination and counts what it drops', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
