@@ -44,8 +44,8 @@ export class ExportPipeline {
    * made on the traced call's path. With a timer made per batch, the optimised code of ending a
    * span (which inlines the scheduling) was thrown away after full GCs in a probe with a full GC
    * before each of 8 rounds (`--trace-deopt`: "weak objects" in `enqueue`, 7 times on Node 20,
-   * 3 on Node 24); with this one, not once. Unref'd: waiting traces never keep the process alive
-   * (exit hooks flush them).
+   * 3 on Node 24); with this one, once in four such runs on Node 20 and in none of three on
+   * Node 24. Unref'd: waiting traces never keep the process alive (exit hooks flush them).
    */
   private readonly timer: NodeJS.Timeout;
   /** The timer will fire (it may fire after an earlier drain; it then finds nothing to do). */
