@@ -29,12 +29,11 @@ import { RunnableLambda, RunnableSequence } from '@langchain/core/runnables';
 import { CallbackHandler } from '@langfuse/langchain';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { type BenchStore, createBenchStore } from './bench-store.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
-import { type Sink, startSink } from './sink.js';
+import { otlpToSink, type Sink, startSink } from './sink.js';
 import { fmtRatio, fmtUs, median, relMad, renderTable } from './stats.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -124,9 +123,7 @@ const openInference: Library = {
   name: 'OpenInference',
   async setup(sink) {
     oiProvider = new NodeTracerProvider({
-      spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink.url}/openinference/v1/traces` })),
-      ],
+      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink.url, 'openinference'))],
     });
     oiInstrumentation = new LangChainInstrumentation({ instrumentationConfig: { enabled: false } });
     oiInstrumentation.setTracerProvider(oiProvider);

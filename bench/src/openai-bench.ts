@@ -39,7 +39,6 @@ import { openaiPlugin } from '@autolog/openai';
 import { observeOpenAI } from '@langfuse/openai';
 import { LangfuseSpanProcessor } from '@langfuse/otel';
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenAIInstrumentation as TraceloopInstrumentation } from '@traceloop/instrumentation-openai';
@@ -49,7 +48,7 @@ import OpenAI from 'openai';
 import { type BenchStore, createBenchStore } from './bench-store.js';
 import { type ChildOpenAIServer, startOpenAIServerChild } from './openai-bench/server.js';
 import { activateOtelContext, deactivateOtelContext } from './otel-context.js';
-import { type Sink, startSink } from './sink.js';
+import { otlpToSink, type Sink, startSink } from './sink.js';
 import { median, medianInterval, relMad, renderTable } from './stats.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -149,14 +148,6 @@ const autolog: Library = {
   },
 };
 
-/**
- * The OpenTelemetry-based libraries deliver their spans as an app would: OTLP over HTTP (JSON, the
- * exporter's default) to the loopback sink, which counts them under `key`.
- */
-function otlpToSink(sink: Sink, key: string): OTLPTraceExporter {
-  return new OTLPTraceExporter({ url: `${sink.url}/${key}/v1/traces` });
-}
-
 /** OpenInference patches `OpenAI.Chat.Completions.prototype` etc. of the module object it is given. */
 let oiProvider: NodeTracerProvider | undefined;
 let oiInst: OIInstrumentation | undefined;
@@ -167,7 +158,7 @@ const openInference: Library = {
   how: 'OpenAIInstrumentation.manuallyInstrument({ OpenAI }), NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter (HTTP/JSON) → loopback sink',
   async setup({ serverUrl, sink }) {
     oiProvider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink, 'openinference'))],
+      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink.url, 'openinference'))],
     });
     oiInst = new OIInstrumentation({ instrumentationConfig: { enabled: false } } as never);
     oiInst.setTracerProvider(oiProvider);
@@ -194,7 +185,7 @@ const openLLMetry: Library = {
   how: 'OpenAIInstrumentation.manuallyInstrument(OpenAI), NodeTracerProvider + BatchSpanProcessor + OTLPTraceExporter (HTTP/JSON) → loopback sink',
   async setup({ serverUrl, sink }) {
     tlProvider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink, 'openllmetry'))],
+      spanProcessors: [new BatchSpanProcessor(otlpToSink(sink.url, 'openllmetry'))],
     });
     tlInst = new TraceloopInstrumentation({ enabled: false });
     tlInst.setTracerProvider(tlProvider);

@@ -1,6 +1,7 @@
 /** Starts the loopback sink in a child process and talks to it over IPC. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 
 export interface KeyStats {
   requests: number;
@@ -17,6 +18,14 @@ export interface Sink {
   stats(): Promise<Record<string, KeyStats>>;
   reset(key?: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * An OTLP/HTTP exporter (JSON, the exporter's default) to the sink, whose spans it counts under
+ * `key`: how the OpenTelemetry-based libraries deliver their spans, as an app would.
+ */
+export function otlpToSink(sinkUrl: string, key: string): OTLPTraceExporter {
+  return new OTLPTraceExporter({ url: `${sinkUrl}/${key}/v1/traces` });
 }
 
 export async function startSink(): Promise<Sink> {

@@ -1,7 +1,7 @@
 import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { activateOtelContext, deactivateOtelContext } from '../otel-context.js';
+import { otlpToSink } from '../sink.js';
 import type { Adapter } from './types.js';
 
 let provider: BasicTracerProvider | undefined;
@@ -20,8 +20,7 @@ export const otel: Adapter = {
     'BasicTracerProvider + BatchSpanProcessor(defaults) + OTLPTraceExporter (HTTP/JSON) to the sink; ' +
     'tracer.startActiveSpan with the AsyncLocalStorage context manager; no attributes',
   async setup(sinkUrl) {
-    const exporter = new OTLPTraceExporter({ url: `${sinkUrl}/otel/v1/traces` });
-    processor = new BatchSpanProcessor(exporter);
+    processor = new BatchSpanProcessor(otlpToSink(sinkUrl, 'otel'));
     provider = new BasicTracerProvider({ spanProcessors: [processor] });
     tracer = provider.getTracer('autolog-bench');
   },
