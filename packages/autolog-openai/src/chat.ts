@@ -78,7 +78,7 @@ export class ChatStreamAccumulator implements StreamObserver {
       if (!delta) continue;
       const content = delta.content;
       if (typeof content === 'string' && content) {
-        if (!this.state.first) markFirstToken(this.ctx, this.state);
+        markFirstToken(this.ctx, this.state);
         state.content += content;
       }
       if (delta.role) state.role = delta.role;

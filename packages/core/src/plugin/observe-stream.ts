@@ -59,6 +59,15 @@ function reportFailure(err: unknown): undefined {
   return undefined;
 }
 
+/** `observer.add(item)`, its failure logged instead of thrown (then undefined: nothing held back). */
+function addSafely(observer: StreamObserver, item: unknown): unknown {
+  try {
+    return observer.add(item);
+  } catch (err) {
+    return reportFailure(err);
+  }
+}
+
 function finishSafely(observer: StreamObserver, early: boolean): void {
   try {
     observer.finish(early);
@@ -76,8 +85,8 @@ function failSafely(observer: StreamObserver, error: unknown): void {
 }
 
 /**
- * The iterator every consumer of an observed stream reads through. The observer is called
- * directly, each call in its own try/catch (no wrapper per stream, no extra frame per item).
+ * The iterator every consumer of an observed stream reads through. The observer's methods are
+ * called through `addSafely`, `finishSafely` and `failSafely` (no wrapper object per stream).
  */
 function observeIterator<T>(
   iterator: AsyncIterator<T>,
@@ -97,12 +106,7 @@ function observeIterator<T>(
   const onResult = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
     if (result.done) finish(false);
     else if (!settled) {
-      let pending: unknown;
-      try {
-        pending = observer.add(result.value);
-      } catch (err) {
-        reportFailure(err);
-      }
+      const pending = addSafely(observer, result.value);
       if (pending instanceof Promise)
         return pending.then(
           () => result,
@@ -119,13 +123,7 @@ function observeIterator<T>(
   // promise, registered before the consumer's, and the consumer gets that very promise.
   const onSeen = (result: IteratorResult<T>): void => {
     if (result.done) finish(false);
-    else if (!settled) {
-      try {
-        observer.add(result.value);
-      } catch (err) {
-        reportFailure(err);
-      }
-    }
+    else if (!settled) addSafely(observer, result.value);
   };
   const onSeenError = (error: unknown): void => fail(error);
   const side = observer.neverHolds === true;
