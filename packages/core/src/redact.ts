@@ -8,10 +8,25 @@ const SECRET_VALUE =
   /\b(sk-[A-Za-z0-9_-]{16,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,}|dapi[0-9a-f]{32}|(?:pk|sk)-lf-[A-Za-z0-9-]{8,})/g;
 export const REDACTED = '[REDACTED]';
 
+/** The shortest text `SECRET_VALUE` matches: `pk-lf-` and 8 characters. */
+const MIN_SECRET_LENGTH = 14;
+
+/**
+ * A quick necessary condition for `SECRET_VALUE`: every form it matches contains `k-`, `Bearer`
+ * or `dapi`. Searching for three literals costs a third of running the pattern over a long text
+ * (prompts, completions, retrieved documents), which then runs only on the few texts that pass.
+ */
+function mayHoldSecret(text: string): boolean {
+  return (
+    text.length >= MIN_SECRET_LENGTH &&
+    (text.includes('k-') || text.includes('Bearer') || text.includes('dapi'))
+  );
+}
+
 /** Replaces secret-looking keys' values and secret-looking substrings (API keys, bearer tokens). */
 export function scrubSecrets(value: unknown, depth = 0): unknown {
   if (typeof value === 'string')
-    return SECRET_VALUE.test(value) ? value.replace(SECRET_VALUE, REDACTED) : value;
+    return mayHoldSecret(value) && SECRET_VALUE.test(value) ? value.replace(SECRET_VALUE, REDACTED) : value;
   if (value === null || typeof value !== 'object' || depth > 64) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
