@@ -566,6 +566,32 @@ function printComparisons(libs: Library[], results: Results): void {
   }
 }
 
+/**
+ * What an app sees when it stops reading a stream early through this library: whether it still
+ * gets the SDK's own `Stream`, and whether `break` still aborts the request (untraced, the SDK
+ * aborts it, so the server stops generating). The bench's streamed call, left after 3 chunks.
+ */
+async function earlyBreak(lib: Library): Promise<string> {
+  lib.activate();
+  try {
+    const stream = await lib.client!.chat.completions.create(
+      { model: MODEL, messages: MESSAGES, stream: true },
+      STREAM_OPTS,
+    );
+    let read = 0;
+    for await (const _chunk of stream) if (++read === 3) break;
+    const signal = (stream as { controller?: AbortController }).controller?.signal;
+    if (!signal) return "not the SDK's Stream";
+    // Whatever reads the stream on the library's side has time to go on reading.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return signal.aborted ? 'aborted' : 'NOT aborted, the stream is read on';
+  } catch (err) {
+    return `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  } finally {
+    lib.deactivate();
+  }
+}
+
 async function setUp(lib: Library, server: ChildOpenAIServer, sink: Sink): Promise<boolean> {
   try {
     await lib.setup({ serverUrl: server.url, sink });
@@ -643,6 +669,11 @@ async function main(): Promise<void> {
       },
     );
     printComparisons(libs, results);
+    const breaks: string[] = [];
+    for (const lib of libs) if (lib !== floor) breaks.push(`${lib.name}: ${await earlyBreak(lib)}`);
+    console.log(
+      `\nEarly break (the app leaves a ${STREAM_CHUNKS}-chunk stream after 3 chunks; untraced, the SDK aborts the request): ${breaks.join('; ')}`,
+    );
     console.log(
       `\nadded = median over rounds of (library − untraced in the same round), wall time per call; within a round the libraries take turns every ${CFG.chunk} calls and flush after each turn (flushes are not in the wall time).\n` +
         'CPU / call = process CPU (all threads: the app thread, the local store writer, GC) for the calls and the flush after them; the server and sink run in other processes.\n' +
