@@ -8,7 +8,7 @@ import {
 } from './context.js';
 import { describeError, diag } from './diag.js';
 import type { LiveSpan } from './live-span.js';
-import { namedInputs, type ParamInfo, paramNames } from './param-names.js';
+import { type ParamInfo, paramNames } from './param-names.js';
 import { settings } from './settings.js';
 import { lastFinishedTraceId } from './trace-buffer.js';
 import { type CreateSpanOptions, createSpan, NOOP_SPAN } from './tracer.js';
@@ -98,7 +98,7 @@ function startCallSpan(
 ): LiveSpan | undefined {
   try {
     const span = createSpan(spanOptions, frame);
-    if (span.isRecording && settings().captureContent) span.setOwnInputs(namedInputs(params, args));
+    if (span.isRecording && settings().captureContent) span.setOwnArgs(params, args);
     return span;
   } catch (err) {
     diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);

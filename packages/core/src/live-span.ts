@@ -1,6 +1,7 @@
 import { nowNs } from './clock.js';
 import { diag } from './diag.js';
 import { newSpanId } from './ids.js';
+import { namedInputs, type ParamInfo } from './param-names.js';
 import { toJsonSafe } from './serialize.js';
 import { settings } from './settings.js';
 import type { TraceBuffer } from './trace-buffer.js';
@@ -57,7 +58,10 @@ export class LiveSpan {
   readonly startTimeNs: number;
   endTimeNs: number | null = null;
   status: SpanStatus = PLAIN_STATUS.UNSET;
-  inputs: unknown = undefined;
+  private inputValue: unknown = undefined;
+  /** A traced call's arguments, named when the inputs are first read (see `setOwnArgs`). */
+  private args: readonly unknown[] | undefined = undefined;
+  private params: ParamInfo | undefined = undefined;
   outputs: unknown = undefined;
   private attrs: Record<string, unknown> | undefined = undefined;
   events: SpanEvent[] | undefined = undefined;
@@ -108,31 +112,49 @@ export class LiveSpan {
   get otelTraceId(): string {
     return this.buffer.otelTraceId;
   }
+  /** The inputs as recorded. */
+  get inputs(): unknown {
+    if (this.args !== undefined) {
+      this.inputValue = namedInputs(this.params as ParamInfo, this.args);
+      this.args = undefined;
+      this.params = undefined;
+    }
+    return this.inputValue;
+  }
 
   setInputs(inputs: unknown): this {
-    if (this.endTimeNs === null && settings().captureContent) this.inputs = snapshot(inputs);
+    if (this.endTimeNs === null && settings().captureContent) {
+      this.args = undefined;
+      this.params = undefined;
+      this.inputValue = snapshot(inputs);
+    }
     return this;
   }
 
   /**
-   * @internal For inputs made for this span alone (a traced call's named arguments): when every
-   * value is one JSON keeps as it is, within the size caps, the object is kept without a copy
-   * (nobody else holds it, so nothing can change it later). Otherwise as `setInputs`.
+   * @internal A traced call's arguments as its inputs, named by `params`. When every value is one
+   * JSON keeps as it is, within the size caps, the arguments are kept as they came (the wrapper's
+   * own array: nobody else holds it, and such values cannot change) and named when the inputs are
+   * first read, at export at the latest. Otherwise they are named and copied now, as `setInputs`.
    */
-  setOwnInputs(inputs: Record<string, unknown>): this {
+  setOwnArgs(params: ParamInfo, args: readonly unknown[]): this {
     if (this.endTimeNs !== null || !settings().captureContent) return this;
     const caps = settings().serialize;
+    const count = args.length;
+    // Rest parameters become an array of their own: copied as any value.
+    if (count > caps.maxItems || (params.restIndex >= 0 && count > params.restIndex))
+      return this.setInputs(namedInputs(params, args));
     let size = 2;
-    let count = 0;
-    for (const key in inputs) {
-      const value = inputs[key];
-      if (!keptAsIs(value, caps.maxStringLength)) return this.setInputs(inputs);
-      // Room for the value's JSON: a string's length and quotes; at most 24 for a number.
-      size += (typeof value === 'string' ? value.length + 2 : 24) + key.length + 4;
-      count++;
+    for (let i = 0; i < count; i++) {
+      const value = args[i];
+      if (!keptAsIs(value, caps.maxStringLength)) return this.setInputs(namedInputs(params, args));
+      // Room for the value's JSON (a string's length and quotes; at most 24 for a number) and its name.
+      size += (typeof value === 'string' ? value.length + 2 : 24) + (params.names[i]?.length ?? 8) + 4;
     }
-    if (size > caps.maxLength || count > caps.maxItems) return this.setInputs(inputs);
-    this.inputs = inputs;
+    if (size > caps.maxLength) return this.setInputs(namedInputs(params, args));
+    this.inputValue = undefined;
+    this.args = args;
+    this.params = params;
     return this;
   }
 
@@ -255,7 +277,8 @@ export class LiveSpan {
       attributes: this.attributes,
       events: this.events ?? [],
     };
-    if (this.inputs !== undefined) data.inputs = this.inputs;
+    const inputs = this.inputs;
+    if (inputs !== undefined) data.inputs = inputs;
     if (this.outputs !== undefined) data.outputs = this.outputs;
     return data;
   }
@@ -269,7 +292,7 @@ export class NonRecordingSpan extends LiveSpan {
   override setInputs(): this {
     return this;
   }
-  override setOwnInputs(): this {
+  override setOwnArgs(): this {
     return this;
   }
   override endThenComplete(): void {

@@ -46,6 +46,25 @@ describe('trace()', () => {
     expect(Object.is((copied as { b: number }).b, -0)).toBe(false);
   });
 
+  it('shows the named arguments on the live span during the call, and lets the call replace them', async () => {
+    const t = memoryTracing();
+    const seen: unknown[] = [];
+    const ask = trace(function ask(question: string, k: number, verbose: boolean) {
+      seen.push(getCurrentActiveSpan()?.inputs);
+      if (verbose) getCurrentActiveSpan()?.setInputs({ question: question.toUpperCase() });
+      return k;
+    });
+    ask('what is x', 3, false);
+    ask('and y', 1, true);
+    expect(seen).toEqual([
+      { question: 'what is x', k: 3, verbose: false },
+      { question: 'and y', k: 1, verbose: true },
+    ]);
+    const [first, second] = (await t.traces()).map((r) => r.data.spans[0].inputs);
+    expect(first).toEqual({ question: 'what is x', k: 3, verbose: false });
+    expect(second).toEqual({ question: 'AND Y' });
+  });
+
   it('nests spans across await, Promise.all and timers', async () => {
     const t = memoryTracing();
     const leaf = trace(
