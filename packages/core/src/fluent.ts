@@ -98,7 +98,7 @@ function startCallSpan(
 ): LiveSpan | undefined {
   try {
     const span = createSpan(spanOptions, frame);
-    if (span.isRecording && settings().captureContent) span.setOwnArgs(params, args);
+    span.setOwnArgs(params, args);
     return span;
   } catch (err) {
     diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);

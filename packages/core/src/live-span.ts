@@ -29,6 +29,27 @@ function keptAsIs(value: unknown, maxStringLength: number): boolean {
   }
 }
 
+/**
+ * True when a call's arguments can be kept as they came: each one a value `keptAsIs`, no rest
+ * parameter (that becomes an array of its own), and the named object within the size caps.
+ */
+function argsKeptAsIs(
+  params: ParamInfo,
+  args: readonly unknown[],
+  caps: { maxItems: number; maxLength: number; maxStringLength: number },
+): boolean {
+  const count = args.length;
+  if (count > caps.maxItems || (params.restIndex >= 0 && count > params.restIndex)) return false;
+  let size = 2;
+  for (let i = 0; i < count; i++) {
+    const value = args[i];
+    if (!keptAsIs(value, caps.maxStringLength)) return false;
+    // Room for the value's JSON (a string's length and quotes; at most 24 for a number) and its name.
+    size += (typeof value === 'string' ? value.length + 2 : 24) + (params.names[i]?.length ?? 8) + 4;
+  }
+  return size <= caps.maxLength;
+}
+
 /** A JSON-safe snapshot, so later mutation by the app does not change what was recorded. */
 function snapshot(value: unknown): unknown {
   if (value === undefined) return value;
@@ -139,19 +160,7 @@ export class LiveSpan {
    */
   setOwnArgs(params: ParamInfo, args: readonly unknown[]): this {
     if (this.endTimeNs !== null || !settings().captureContent) return this;
-    const caps = settings().serialize;
-    const count = args.length;
-    // Rest parameters become an array of their own: copied as any value.
-    if (count > caps.maxItems || (params.restIndex >= 0 && count > params.restIndex))
-      return this.setInputs(namedInputs(params, args));
-    let size = 2;
-    for (let i = 0; i < count; i++) {
-      const value = args[i];
-      if (!keptAsIs(value, caps.maxStringLength)) return this.setInputs(namedInputs(params, args));
-      // Room for the value's JSON (a string's length and quotes; at most 24 for a number) and its name.
-      size += (typeof value === 'string' ? value.length + 2 : 24) + (params.names[i]?.length ?? 8) + 4;
-    }
-    if (size > caps.maxLength) return this.setInputs(namedInputs(params, args));
+    if (!argsKeptAsIs(params, args, settings().serialize)) return this.setInputs(namedInputs(params, args));
     this.inputValue = undefined;
     this.args = args;
     this.params = params;
