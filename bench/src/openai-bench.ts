@@ -134,14 +134,14 @@ const autolog: Library = {
     ? `openaiPlugin.wrap(client), init({ destination: '${AUTOLOG_DEST}' })`
     : "openaiPlugin.wrap(client), init({ destination: 'sqlite:///<tmp>/bench.db' }) (the built package: the store writes on its own thread)",
   async setup({ serverUrl }) {
-    autologStore = createBenchStore('autolog-openai-bench-');
-    init({ destination: AUTOLOG_DEST ?? autologStore.uri, silent: true });
+    autologStore = AUTOLOG_DEST ? undefined : createBenchStore('autolog-openai-bench-');
+    init({ destination: AUTOLOG_DEST ?? autologStore!.uri, silent: true });
     this.client = openaiPlugin.wrap(newClient(serverUrl));
   },
   activate: () => undefined,
   deactivate: () => undefined,
   flush: async () => void (await flushTraces()),
-  delivered: async () => (AUTOLOG_DEST ? undefined : autologStore!.countSpans()),
+  delivered: async () => autologStore?.countSpans(),
   async teardown() {
     await shutdown();
     autologStore?.remove();

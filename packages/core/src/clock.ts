@@ -10,6 +10,7 @@ export function nowMs(): number {
 // `process.hrtime()` reads the same monotonic clock as `performance.now()` at less cost per
 // call (a clock read is on every span's start and end). The two are tied once, here.
 const hrtime = process.hrtime;
+// A first read, so the one below that ties the clocks does not include performance.now()'s own start-up.
 performance.now();
 const [baseSeconds, baseNanos] = hrtime();
 const baseEpochNs = Math.round((origin + performance.now()) * 1e6);
