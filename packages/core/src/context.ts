@@ -146,9 +146,7 @@ export function resetOtelBridge(): void {
 }
 
 /** The parent of a new root: a caller's span (`continueTrace`), else the app's active OpenTelemetry span when the bridge is active. */
-export function activeOtelParent(
-  frame: Frame | undefined = als.getStore(),
-): { traceId: string; spanId: string } | undefined {
+export function activeOtelParent(frame: Frame | undefined): { traceId: string; spanId: string } | undefined {
   const remote = frame?.remoteParent;
   if (remote) return remote;
   if (!otelBridgeActive()) return undefined;

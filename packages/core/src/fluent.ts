@@ -309,7 +309,7 @@ export interface StartSpanOptions extends CreateSpanOptions {}
  */
 export function startSpan(options: StartSpanOptions): LiveSpan {
   try {
-    return createSpan(options);
+    return createSpan(options, currentFrame());
   } catch (err) {
     diag.once('error', 'trace-start', `tracing failed to start a span: ${describeError(err)}`);
     return NOOP_SPAN;

@@ -1,4 +1,4 @@
-import { activeOtelParent, currentFrame, type Frame } from './context.js';
+import { activeOtelParent, type Frame } from './context.js';
 import { newOtelTraceId, toMlflowTraceId } from './ids.js';
 import { LiveSpan, NonRecordingSpan } from './live-span.js';
 import { currentParent } from './plugin/parent-resolver.js';
@@ -42,7 +42,12 @@ export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(
  * Starts a span: a child of `parent` (or of the current span), or the root of a new trace.
  * Never throws; returns a non-recording span when tracing is disabled or the trace is sampled out.
  */
-export function createSpan(options: CreateSpanOptions, frame: Frame | undefined = currentFrame()): LiveSpan {
+/**
+ * `frame`: the current frame as the caller read it (`currentFrame()`), undefined outside any.
+ * Required, not defaulted: a default would read the storage again whenever there is no frame,
+ * which is every call at the top of the app.
+ */
+export function createSpan(options: CreateSpanOptions, frame: Frame | undefined): LiveSpan {
   if (frame?.disabled) return NOOP_SPAN;
   const parent = options.parent === undefined ? currentParent(frame?.span) : options.parent;
   const spanType = options.spanType ?? SpanType.UNKNOWN;
