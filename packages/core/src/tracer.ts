@@ -41,11 +41,9 @@ export const NOOP_SPAN: LiveSpan = new NonRecordingSpan(
 /**
  * Starts a span: a child of `parent` (or of the current span), or the root of a new trace.
  * Never throws; returns a non-recording span when tracing is disabled or the trace is sampled out.
- */
-/**
- * `frame`: the current frame as the caller read it (`currentFrame()`), undefined outside any.
- * Required, not defaulted: a default would read the storage again whenever there is no frame,
- * which is every call at the top of the app.
+ * `frame` is the current frame as the caller read it (`currentFrame()`), undefined outside any:
+ * required, not defaulted, since a default would read the storage again whenever there is no
+ * frame, which is every call at the top of the app.
  */
 export function createSpan(options: CreateSpanOptions, frame: Frame | undefined): LiveSpan {
   if (frame?.disabled) return NOOP_SPAN;
