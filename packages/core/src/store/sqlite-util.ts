@@ -96,12 +96,26 @@ export function openDatabase(
       if (existsSync(shown)) accessSync(shown, constants.R_OK | constants.W_OK);
     }
     db = nativeBinding === undefined ? new Database(path) : new Database(path, { nativeBinding });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, shown);
-    return db;
+    const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
+    db.pragma(`busy_timeout = ${timeoutMs}`);
+    // Switching a file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once,
+    // without waiting, while another process is in a write transaction on a file not yet in WAL
+    // (two processes creating one store, or another tool writing it). Wait for it here, up to
+    // the busy timeout. Each step can run again: the pragmas are idempotent, and each migration
+    // re-reads the version under the write lock.
+    const deadline = performance.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, shown);
+        return db;
+      } catch (err) {
+        if (!isBusyError(err) || performance.now() >= deadline) throw err;
+        sleepSync(Math.min(50, 2 ** attempt) + Math.random() * 5);
+      }
+    }
   } catch (err) {
     db?.close();
     if (err instanceof SchemaVersionError) throw err;
