@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { describeError, diag } from '../diag.js';
 import { Database } from '../store/sqlite-driver.js';
-import { driverLoadMessage } from '../store/sqlite-util.js';
+import { driverLoadMessage, retryWhileBusy } from '../store/sqlite-util.js';
 import type { TraceRecord } from '../types.js';
 
 /** A trace taken out of the spool for delivery; `id` removes or releases it afterwards. */
@@ -72,10 +72,18 @@ export class SpoolFile {
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const db = new Database(this.path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 5000');
-      db.pragma('synchronous = NORMAL');
-      db.exec(SCHEMA);
+      try {
+        db.pragma('busy_timeout = 5000');
+        // Several processes may open one spool at once (see retryWhileBusy).
+        retryWhileBusy(5000, () => {
+          db.pragma('journal_mode = WAL');
+          db.pragma('synchronous = NORMAL');
+          db.exec(SCHEMA);
+        });
+      } catch (err) {
+        db.close();
+        throw err;
+      }
       this.db = db;
       return db;
     } catch (err) {

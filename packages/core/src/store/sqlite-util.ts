@@ -98,24 +98,16 @@ export function openDatabase(
     db = nativeBinding === undefined ? new Database(path) : new Database(path, { nativeBinding });
     const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
     db.pragma(`busy_timeout = ${timeoutMs}`);
-    // Switching a file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once,
-    // without waiting, while another process is in a write transaction on a file not yet in WAL
-    // (two processes creating one store, or another tool writing it). Wait for it here, up to
-    // the busy timeout. Each step can run again: the pragmas are idempotent, and each migration
-    // re-reads the version under the write lock.
-    const deadline = performance.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        db.pragma('foreign_keys = ON');
-        migrate(db, shown);
-        return db;
-      } catch (err) {
-        if (!isBusyError(err) || performance.now() >= deadline) throw err;
-        sleepSync(Math.min(50, 2 ** attempt) + Math.random() * 5);
-      }
-    }
+    const opened = db;
+    // Each step can run again: the pragmas are idempotent, and each migration re-reads the
+    // version under the write lock.
+    retryWhileBusy(timeoutMs, () => {
+      opened.pragma('journal_mode = WAL');
+      opened.pragma('synchronous = NORMAL');
+      opened.pragma('foreign_keys = ON');
+      migrate(opened, shown);
+    });
+    return db;
   } catch (err) {
     db?.close();
     if (err instanceof SchemaVersionError) throw err;
@@ -137,6 +129,26 @@ export function openDatabase(
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * Runs `fn` (the steps of opening a file), running it again after a short sleep while it fails
+ * with SQLITE_BUSY, until `timeoutMs` has passed; then its error propagates. Switching a file to
+ * WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once, without calling the busy
+ * handler, while another process is in a write transaction on a file not yet in WAL mode (two
+ * processes creating one file, or another tool writing it). `fn` must be safe to run again.
+ */
+export function retryWhileBusy(timeoutMs: number, fn: () => void): void {
+  const deadline = performance.now() + Math.max(0, timeoutMs);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fn();
+      return;
+    } catch (err) {
+      if (!isBusyError(err) || performance.now() >= deadline) throw err;
+      sleepSync(Math.min(50, 2 ** attempt) + Math.random() * 5);
+    }
+  }
 }
 
 let sleepCell: Int32Array | undefined;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpoolFile } from '../../src/spool/spool-file.js';
 import { LocalStore } from '../../src/store/index.js';
 import { simpleTrace, tempDir } from './fixtures.js';
 
@@ -53,6 +54,22 @@ describe('opening the store while another process writes the file', () => {
       expect(store.getTrace(trace.info.traceId)?.info.traceId).toBe(trace.info.traceId);
     } finally {
       store.close();
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('opens a spool file that another process is writing once the write ends, and spools to it', async () => {
+    const spoolPath = join(tmp.dir, 'spool.db');
+    const { exited } = await holdWriteLock(spoolPath, 400);
+    const spool = new SpoolFile(spoolPath, { maxBytes: 1e6 });
+    try {
+      spool.append('mlflow', [simpleTrace(2)]);
+      expect(spool.pendingCount('mlflow')).toBe(1);
+      expect(spool.claim('mlflow', 10).map((t) => t.record.info.traceId)).toEqual([
+        simpleTrace(2).info.traceId,
+      ]);
+    } finally {
+      spool.close();
     }
     expect(await exited).toBe(0);
   });
