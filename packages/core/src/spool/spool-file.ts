@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { describeError, diag } from '../diag.js';
 import { Database } from '../store/sqlite-driver.js';
-import { driverLoadMessage, retryWhileBusy } from '../store/sqlite-util.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, driverLoadMessage, prepareWalFile } from '../store/sqlite-util.js';
 import type { TraceRecord } from '../types.js';
 
 /** A trace taken out of the spool for delivery; `id` removes or releases it afterwards. */
@@ -73,13 +73,8 @@ export class SpoolFile {
       mkdirSync(dirname(this.path), { recursive: true });
       const db = new Database(this.path);
       try {
-        db.pragma('busy_timeout = 5000');
-        // Several processes may open one spool at once (see retryWhileBusy).
-        retryWhileBusy(5000, () => {
-          db.pragma('journal_mode = WAL');
-          db.pragma('synchronous = NORMAL');
-          db.exec(SCHEMA);
-        });
+        // Several processes may open one spool at once; the schema is `IF NOT EXISTS`.
+        prepareWalFile(db, DEFAULT_BUSY_TIMEOUT_MS, () => db.exec(SCHEMA));
       } catch (err) {
         db.close();
         throw err;

@@ -96,14 +96,8 @@ export function openDatabase(
       if (existsSync(shown)) accessSync(shown, constants.R_OK | constants.W_OK);
     }
     db = nativeBinding === undefined ? new Database(path) : new Database(path, { nativeBinding });
-    const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
-    db.pragma(`busy_timeout = ${timeoutMs}`);
-    const opened = db;
-    // Each step can run again: the pragmas are idempotent, and each migration re-reads the
-    // version under the write lock.
-    retryWhileBusy(timeoutMs, () => {
-      opened.pragma('journal_mode = WAL');
-      opened.pragma('synchronous = NORMAL');
+    // Each migration re-reads the version under the write lock, so it can run again.
+    prepareWalFile(db, busyTimeoutMs, (opened) => {
       opened.pragma('foreign_keys = ON');
       migrate(opened, shown);
     });
@@ -132,17 +126,27 @@ export function isBusyError(err: unknown): boolean {
 }
 
 /**
- * Runs `fn` (the steps of opening a file), running it again after a short sleep while it fails
- * with SQLITE_BUSY, until `timeoutMs` has passed; then its error propagates. Switching a file to
- * WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY at once, without calling the busy
- * handler, while another process is in a write transaction on a file not yet in WAL mode (two
- * processes creating one file, or another tool writing it). `fn` must be safe to run again.
+ * Sets up a freshly opened file of the store or the spool: `busy_timeout`, WAL,
+ * `synchronous=NORMAL`, then `setUp` (schema). Switching a file to WAL needs an exclusive lock,
+ * and SQLite reports SQLITE_BUSY at once, without calling the busy handler, while another
+ * process is in a write transaction on a file not yet in WAL mode (two processes creating one
+ * file, or another tool writing it). So the steps run again after a short sleep while they fail
+ * with SQLITE_BUSY, until the busy timeout has passed; then the error propagates. `setUp` must
+ * be safe to run again (the pragmas are).
  */
-export function retryWhileBusy(timeoutMs: number, fn: () => void): void {
-  const deadline = performance.now() + Math.max(0, timeoutMs);
+export function prepareWalFile(
+  db: BetterSqlite3.Database,
+  busyTimeoutMs: number,
+  setUp: (db: BetterSqlite3.Database) => void,
+): void {
+  const timeoutMs = Math.max(0, Math.floor(busyTimeoutMs));
+  db.pragma(`busy_timeout = ${timeoutMs}`);
+  const deadline = performance.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      fn();
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      setUp(db);
       return;
     } catch (err) {
       if (!isBusyError(err) || performance.now() >= deadline) throw err;
