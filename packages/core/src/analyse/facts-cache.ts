@@ -84,7 +84,7 @@ function versionOf(store: LocalStore): string {
 function lastRowKey(store: LocalStore, rowid: number): string | undefined {
   const sql = `SELECT ${FACT_COLUMNS},
     (SELECT group_concat(key || char(31) || value, char(30)) FROM trace_metadata m WHERE m.trace_id = traces.trace_id),
-    metadata_set FROM traces WHERE rowid = ?`;
+    metadata_set, token_usage, cost FROM traces WHERE rowid = ?`;
   const row = prepareCached(store.database, sql).raw().get(rowid) as unknown[] | undefined;
   return row ? JSON.stringify(row) : undefined;
 }

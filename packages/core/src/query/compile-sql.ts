@@ -14,7 +14,7 @@
  */
 import type Database from 'better-sqlite3';
 import { TRACE_NAME_TAG } from '../store/rows.js';
-import { isSharedMetadataKey } from '../store/shared-metadata.js';
+import { isSharedMetadataKey, metadataColumn } from '../store/shared-metadata.js';
 import type { FilterCondition } from './ast.js';
 import { likeInJson, likeMatches, likeToGlob } from './like.js';
 
@@ -131,6 +131,9 @@ function keyValueClause(
   c: FilterCondition,
   params: SqlParam[],
 ): string {
+  const column = table === 'trace_metadata' ? metadataColumn(c.field.key) : undefined;
+  // A trace without the key has NULL there, which never compares true.
+  if (column) return compare(`t.${column}`, c, params);
   params.push(c.field.key);
   if (table === 'trace_metadata' && isSharedMetadataKey(c.field.key)) {
     // Few sets, each shared by many traces: the matching sets are found once.
@@ -146,7 +149,11 @@ function keyValueClause(
 export function isDriverCandidate(c: FilterCondition): boolean {
   if (c.op !== '=') return false;
   if (c.field.entity === 'tag') return c.field.key !== TRACE_NAME_TAG;
-  return c.field.entity === 'metadata' && !isSharedMetadataKey(c.field.key);
+  return (
+    c.field.entity === 'metadata' &&
+    !isSharedMetadataKey(c.field.key) &&
+    metadataColumn(c.field.key) === undefined
+  );
 }
 
 /** `t.trace_id IN (…)` for a driver condition. */

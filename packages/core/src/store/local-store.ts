@@ -18,6 +18,7 @@ import {
   traceInfoFromRow,
 } from './rows.js';
 import { DEFAULT_EXPERIMENT_ID } from './schema.js';
+import { COST_METADATA_KEY, TOKEN_USAGE_METADATA_KEY } from './shared-metadata.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, withBusyRetry } from './sqlite-util.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { encodeEach, rejectUnencoded, TraceWriter } from './trace-writer.js';
@@ -188,7 +189,7 @@ export class LocalStore implements TraceStore {
       traceInfoFromRow(
         row,
         tags.get(row.trace_id) ?? {},
-        this.withShared(row, metadata.get(row.trace_id)),
+        this.fullMetadata(row, metadata.get(row.trace_id)),
         assessments.get(row.trace_id) ?? [],
       ),
     );
@@ -327,22 +328,28 @@ export class LocalStore implements TraceStore {
     return traceInfoFromRow(
       row,
       groupKeyValues(this.s.tagsOf.all(id)).get(id) ?? {},
-      this.withShared(row, groupKeyValues(this.s.metadataOf.all(id)).get(id)),
+      this.fullMetadata(row, groupKeyValues(this.s.metadataOf.all(id)).get(id)),
       this.s.assessmentsOf.all(id).map(assessmentFromRow),
     );
   }
 
-  /** A trace's own metadata with its shared set's entries added. */
-  private withShared(row: TraceRow, own: Record<string, string> | undefined): Record<string, string> {
+  /** A trace's own metadata with its shared set's entries and the entries kept in its row added. */
+  private fullMetadata(row: TraceRow, own: Record<string, string> | undefined): Record<string, string> {
     const setId = row.metadata_set;
-    if (setId === null || setId === undefined) return own ?? {};
-    let shared = this.sharedSets.get(setId);
-    if (!shared) {
-      shared = {};
-      for (const { key, value } of this.s.sharedMetadataOf.all(setId)) shared[key] = value;
-      this.sharedSets.set(setId, shared);
+    let metadata: Record<string, string>;
+    if (setId === null || setId === undefined) metadata = own ?? {};
+    else {
+      let shared = this.sharedSets.get(setId);
+      if (!shared) {
+        shared = {};
+        for (const { key, value } of this.s.sharedMetadataOf.all(setId)) shared[key] = value;
+        this.sharedSets.set(setId, shared);
+      }
+      metadata = { ...shared, ...own };
     }
-    return { ...shared, ...own };
+    if (row.token_usage != null) metadata[TOKEN_USAGE_METADATA_KEY] = row.token_usage;
+    if (row.cost != null) metadata[COST_METADATA_KEY] = row.cost;
+    return metadata;
   }
 
   private writeTx<T>(fn: () => T): T {

@@ -5,6 +5,7 @@
  */
 import { traceCost } from '../cost.js';
 import type { Assessment, AssessmentError, SpanData, TokenUsage, TraceInfo, TraceState } from '../types.js';
+import { COST_METADATA_KEY, TOKEN_USAGE_METADATA_KEY } from './shared-metadata.js';
 
 export interface TraceRow {
   trace_id: string;
@@ -27,6 +28,9 @@ export interface TraceRow {
   total_cost?: number | null;
   /** The set of shared metadata (`shared-metadata.ts`) the trace refers to. */
   metadata_set?: number | null;
+  /** Metadata `mlflow.trace.tokenUsage` and `mlflow.trace.cost`, as written (`shared-metadata.ts`). */
+  token_usage?: string | null;
+  cost?: string | null;
 }
 
 export interface KeyValueRow {
@@ -97,6 +101,8 @@ export function traceParams(
     stringOrNull(info.traceMetadata?.[SESSION_KEY]),
     traceCost(info) ?? null,
     metadataSet,
+    stringOrNull(info.traceMetadata?.[TOKEN_USAGE_METADATA_KEY]),
+    stringOrNull(info.traceMetadata?.[COST_METADATA_KEY]),
   ];
 }
 

@@ -173,6 +173,21 @@ DROP INDEX spans_status;
 CREATE INDEX spans_errors ON spans (trace_id) WHERE status = 'ERROR';
 `;
 
+/**
+ * Version 4, for a cheaper write per model-call trace: its token usage and cost metadata
+ * (`mlflow.trace.tokenUsage`, `mlflow.trace.cost`) move from `trace_metadata` rows, each with an
+ * entry in the (key, value) index, to two columns of the trace's own row.
+ */
+const V4_SQL = `
+ALTER TABLE traces ADD COLUMN token_usage TEXT;
+ALTER TABLE traces ADD COLUMN cost TEXT;
+UPDATE traces SET
+  token_usage = (SELECT value FROM trace_metadata m WHERE m.trace_id = traces.trace_id AND m.key = 'mlflow.trace.tokenUsage'),
+  cost = (SELECT value FROM trace_metadata m WHERE m.trace_id = traces.trace_id AND m.key = 'mlflow.trace.cost')
+  WHERE trace_id IN (SELECT trace_id FROM trace_metadata WHERE key IN ('mlflow.trace.tokenUsage', 'mlflow.trace.cost'));
+DELETE FROM trace_metadata WHERE key IN ('mlflow.trace.tokenUsage', 'mlflow.trace.cost');
+`;
+
 /** All migrations, in order. `MIGRATIONS[i]` brings the schema from version `i` to `i + 1`. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -193,6 +208,10 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     description: 'process-wide metadata stored once per set; fewer span indexes',
     up: (db) => db.exec(V3_SQL),
+  },
+  {
+    description: 'token usage and cost metadata in columns of the trace',
+    up: (db) => db.exec(V4_SQL),
   },
 ];
 

@@ -75,8 +75,8 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO traces (trace_id, experiment_id, client_request_id, request_time,
          execution_duration, state, name, request_preview, response_preview, input_tokens,
          output_tokens, total_tokens, cache_read_input_tokens, reasoning_tokens, user_id,
-         session_id, total_cost, metadata_set)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         session_id, total_cost, metadata_set, token_usage, cost)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (trace_id) DO NOTHING`,
     ),
     insertTag: p('INSERT OR REPLACE INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)'),

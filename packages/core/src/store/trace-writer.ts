@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { TraceRecord } from '../types.js';
 import { ensureExperimentId } from './experiments.js';
 import { assessmentParams, type EncodedTrace, encodeTrace, TRACE_NAME_TAG, traceParams } from './rows.js';
-import { isSharedMetadataKey, sharedSetDigest } from './shared-metadata.js';
+import { isSharedMetadataKey, metadataColumn, sharedSetDigest } from './shared-metadata.js';
 import { isBusyError, withBusyRetry } from './sqlite-util.js';
 import type { Statements } from './statements.js';
 
@@ -124,7 +124,8 @@ export class TraceWriter {
     let shared: [string, string][] | undefined;
     for (const key of Object.keys(metadata)) {
       if (isSharedMetadataKey(key)) (shared ??= []).push([key, String(metadata[key])]);
-      else (own ??= []).push(key);
+      // Token usage and cost go to the trace's row (`traceParams`).
+      else if (metadataColumn(key) === undefined) (own ??= []).push(key);
     }
     let setId: number | null = null;
     if (shared) {

@@ -79,6 +79,25 @@ describe('getTraceStats', () => {
     ]);
   });
 
+  it('groups by the cost and token usage metadata (columns of the trace in the local store)', async () => {
+    const key = 'metadata.`mlflow.trace.cost`';
+    const rows = await both({
+      groupBy: key,
+      filterString: "metadata.`mlflow.trace.cost` LIKE '%total_cost%'",
+    });
+    expect(rows.map((r) => [r.group[key], r.count])).toEqual([
+      ['{"input_cost":0.0005,"output_cost":0.0005,"total_cost":0.001}', 1],
+      ['{"input_cost":0.001,"output_cost":0.001,"total_cost":0.002}', 1],
+      ['{"input_cost":0.0015,"output_cost":0.0015,"total_cost":0.003}', 1],
+      ['{"input_cost":0.002,"output_cost":0.002,"total_cost":0.004}', 1],
+    ]);
+    const usage = await both({ groupBy: 'metadata.`mlflow.trace.tokenUsage`' });
+    expect(usage.map((r) => r.group['metadata.`mlflow.trace.tokenUsage`'])).toContain(
+      '{"input_tokens":40,"output_tokens":10,"total_tokens":50}',
+    );
+    expect(usage.at(-1)?.group['metadata.`mlflow.trace.tokenUsage`']).toBeNull();
+  });
+
   it("reports one user's activity over a filter (seed 002's activity report)", async () => {
     const [report] = await both({
       filterString: `metadata.\`mlflow.trace.user\` = 'user-123' AND trace.timestamp_ms > ${BASE}`,

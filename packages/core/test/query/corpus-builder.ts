@@ -93,6 +93,15 @@ export function build(spec: TraceSpec, base: number): TraceRecord {
               }),
             }
           : {}),
+        ...(tokens !== undefined
+          ? {
+              'mlflow.trace.tokenUsage': JSON.stringify({
+                input_tokens: tokens - 10,
+                output_tokens: 10,
+                total_tokens: tokens,
+              }),
+            }
+          : {}),
         ...spec.metadata,
       },
       tags: { 'mlflow.traceName': root.name, ...spec.tags },

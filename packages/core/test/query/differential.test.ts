@@ -78,6 +78,20 @@ const condition = fc.oneof(
       str(['chat', 'support', '1.0.0', '1.1.%', 'user-123', 'user-456', 'production', 'staging', '%']),
     )
     .map((p) => p.join(' ')),
+  // Token usage and cost are columns of the trace in the local store, other metadata rows.
+  fc
+    .tuple(
+      fc.constantFrom('metadata.`mlflow.trace.cost`', 'metadata.`mlflow.trace.tokenUsage`'),
+      strOp,
+      str([
+        '{"input_cost":0.0005,"output_cost":0.0005,"total_cost":0.001}',
+        '{"input_tokens":40,"output_tokens":10,"total_tokens":50}',
+        '%total_cost":0.00%',
+        '%"TOTAL_TOKENS":9%',
+        '%',
+      ]),
+    )
+    .map((p) => p.join(' ')),
   fc
     .tuple(fc.constant('span.name'), fc.constantFrom('=', '!=', 'LIKE', 'ILIKE'), str(NAMES))
     .map((p) => p.join(' ')),

@@ -155,6 +155,50 @@ describe('LocalStore opening and migrations', () => {
     store.close();
   });
 
+  it('moves token usage and cost metadata to columns of the trace when upgrading from version 3', () => {
+    mkdirSync(join(tmp.dir, 'nested', 'dir'), { recursive: true });
+    const v3 = new Database(path);
+    migrate(v3, path, MIGRATIONS.slice(0, 3));
+    const trace = v3.prepare(
+      `INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
+       VALUES (?, '0', ?, 5, 'OK', 'chat')`,
+    );
+    const meta = v3.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+    const expected = new Map<string, Record<string, string>>();
+    for (let n = 1; n <= 4; n++) {
+      const id = traceIdOf(n);
+      const metadata: Record<string, string> = {
+        'mlflow.trace.user': `u-${n}`,
+        ...(n <= 3
+          ? { 'mlflow.trace.tokenUsage': `{"input_tokens":${n},"output_tokens":1,"total_tokens":${n + 1}}` }
+          : {}),
+        ...(n <= 2 ? { 'mlflow.trace.cost': `{"input_cost":0,"output_cost":0,"total_cost":0.00${n}}` } : {}),
+      };
+      trace.run(id, 1_700_000_000_000 + n);
+      for (const [k, v] of Object.entries(metadata)) meta.run(id, k, v);
+      expected.set(id, metadata);
+    }
+    v3.close();
+
+    const store = new LocalStore({ path });
+    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
+    for (const [id, metadata] of expected) expect(store.getTrace(id)?.info.traceMetadata).toEqual(metadata);
+    const count = (sql: string) => store.database.prepare(sql).pluck().get();
+    // Only the user rows are left as rows; the rest is in the trace rows.
+    expect(count('SELECT COUNT(*) FROM trace_metadata')).toBe(4);
+    expect(count('SELECT COUNT(*) FROM traces WHERE token_usage IS NOT NULL')).toBe(3);
+    expect(count('SELECT COUNT(*) FROM traces WHERE cost IS NOT NULL')).toBe(2);
+    const found = searchLocalStore(store, { filterString: "metadata.`mlflow.trace.cost` LIKE '%0.002}'" });
+    expect(found.traces.map((t) => t.info.traceId)).toEqual([traceIdOf(2)]);
+    // A trace written after the upgrade keeps its usage and cost in its row.
+    const later = simpleTrace(5);
+    later.info.traceMetadata = { 'mlflow.trace.cost': '{"total_cost":1}', 'mlflow.trace.tokenUsage': '{}' };
+    store.export([later]);
+    expect(count('SELECT COUNT(*) FROM trace_metadata')).toBe(4);
+    expect(store.getTrace(traceIdOf(5))?.info.traceMetadata).toEqual(later.info.traceMetadata);
+    store.close();
+  });
+
   it('gives a clear error naming the path when the parent is a file', () => {
     const blocker = join(tmp.dir, 'not-a-dir');
     writeFileSync(blocker, 'x');
