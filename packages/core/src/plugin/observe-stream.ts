@@ -85,6 +85,24 @@ function failSafely(observer: StreamObserver, error: unknown): void {
 }
 
 /**
+ * The stream observed last: its iterator and a few of its items (the first three and the latest).
+ * V8 keeps the optimised code of a closure only while some closure made at that place is alive,
+ * and code that reads items only while an item of each shape it was compiled for is alive (the
+ * shapes of parsed JSON chunks go with their last chunk). Each stream has closures of its own, so
+ * without this a full GC between two streams throws away the per-item code here and in the
+ * integration's observer, and the next streams read hundreds of items unoptimised while V8
+ * compiles it again. Only the last stream is held, with at most four of its items.
+ */
+// biome-ignore lint/correctness/noUnusedVariables: held to keep it alive, never read
+let lastObserved: { iterator: object; items: unknown[] } | undefined;
+
+/** Keeps `item` among a stream's kept items: the first three, then the latest in the fourth slot. */
+function keepItem(items: unknown[], item: unknown): void {
+  if (items.length < 3) items.push(item);
+  else items[3] = item;
+}
+
+/**
  * The iterator every consumer of an observed stream reads through. The observer's methods are
  * called through `addSafely`, `finishSafely` and `failSafely` (no wrapper object per stream).
  */
@@ -93,6 +111,7 @@ function observeIterator<T>(
   observer: StreamObserver,
 ): AsyncIterator<T> & AsyncIterable<T> {
   let settled = false;
+  const items: unknown[] = [];
   const finish = (early: boolean) => {
     if (settled) return;
     settled = true;
@@ -106,6 +125,7 @@ function observeIterator<T>(
   const onResult = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
     if (result.done) finish(false);
     else if (!settled) {
+      keepItem(items, result.value);
       const pending = addSafely(observer, result.value);
       if (pending instanceof Promise)
         return pending.then(
@@ -123,11 +143,14 @@ function observeIterator<T>(
   // promise, registered before the consumer's, and the consumer gets that very promise.
   const onSeen = (result: IteratorResult<T>): void => {
     if (result.done) finish(false);
-    else if (!settled) addSafely(observer, result.value);
+    else if (!settled) {
+      keepItem(items, result.value);
+      addSafely(observer, result.value);
+    }
   };
   const onSeenError = (error: unknown): void => fail(error);
   const side = observer.neverHolds === true;
-  return {
+  const observed = {
     // No rest parameters: the consumer calls next() for every item.
     next: (value?: unknown) => {
       const step = value === undefined ? iterator.next() : iterator.next(value);
@@ -149,4 +172,6 @@ function observeIterator<T>(
       return this;
     },
   };
+  lastObserved = { iterator: observed, items };
+  return observed;
 }
