@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { searchLocalStore } from '../../src/query/search-local.js';
@@ -29,6 +29,35 @@ describe('LocalStore opening and migrations', () => {
     } finally {
       db.close();
     }
+  };
+
+  /**
+   * Writes a file at schema `version` holding traces 1…`count`, each with `metadataOf(n)` as rows
+   * of `trace_metadata` (as every version before 3 stored all metadata); returns them by trace id.
+   */
+  const writeAtVersion = (
+    version: number,
+    count: number,
+    metadataOf: (n: number) => Record<string, string>,
+  ): Map<string, Record<string, string>> => {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.slice(0, version));
+    const trace = db.prepare(
+      `INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
+       VALUES (?, '0', ?, 5, 'OK', 'work')`,
+    );
+    const meta = db.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
+    const written = new Map<string, Record<string, string>>();
+    for (let n = 1; n <= count; n++) {
+      const id = traceIdOf(n);
+      const metadata = metadataOf(n);
+      trace.run(id, 1_700_000_000_000 + n);
+      for (const [k, v] of Object.entries(metadata)) meta.run(id, k, v);
+      written.set(id, metadata);
+    }
+    db.close();
+    return written;
   };
 
   it('creates parent directories and sets user_version to the latest on a fresh file', () => {
@@ -111,32 +140,16 @@ describe('LocalStore opening and migrations', () => {
   });
 
   it('moves metadata shared by the traces of a process to sets stored once when upgrading from version 2', () => {
-    mkdirSync(join(tmp.dir, 'nested', 'dir'), { recursive: true });
-    const v2 = new Database(path);
-    migrate(v2, path, MIGRATIONS.slice(0, 2));
-    const trace = v2.prepare(
-      `INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
-       VALUES (?, '0', ?, 5, 'OK', 'work')`,
-    );
-    const meta = v2.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
     const source = (file: string) => ({
       'mlflow.source.type': 'LOCAL',
       'mlflow.source.name': file,
       'mlflow.source.git.commit': 'c0ffee',
       'mlflow.trace_schema.version': '3',
     });
-    const expected = new Map<string, Record<string, string>>();
-    for (let n = 1; n <= 6; n++) {
-      const id = traceIdOf(n);
-      const metadata: Record<string, string> = {
-        ...source(n <= 4 ? 'app.ts' : 'job.ts'),
-        ...(n % 2 ? { 'mlflow.trace.user': `u-${n}` } : {}),
-      };
-      trace.run(id, 1_700_000_000_000 + n);
-      for (const [k, v] of Object.entries(metadata)) meta.run(id, k, v);
-      expected.set(id, metadata);
-    }
-    v2.close();
+    const expected = writeAtVersion(2, 6, (n) => ({
+      ...source(n <= 4 ? 'app.ts' : 'job.ts'),
+      ...(n % 2 ? { 'mlflow.trace.user': `u-${n}` } : {}),
+    }));
 
     const store = new LocalStore({ path });
     expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
@@ -156,29 +169,13 @@ describe('LocalStore opening and migrations', () => {
   });
 
   it('moves token usage and cost metadata to columns of the trace when upgrading from version 3', () => {
-    mkdirSync(join(tmp.dir, 'nested', 'dir'), { recursive: true });
-    const v3 = new Database(path);
-    migrate(v3, path, MIGRATIONS.slice(0, 3));
-    const trace = v3.prepare(
-      `INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
-       VALUES (?, '0', ?, 5, 'OK', 'chat')`,
-    );
-    const meta = v3.prepare('INSERT INTO trace_metadata (trace_id, key, value) VALUES (?, ?, ?)');
-    const expected = new Map<string, Record<string, string>>();
-    for (let n = 1; n <= 4; n++) {
-      const id = traceIdOf(n);
-      const metadata: Record<string, string> = {
-        'mlflow.trace.user': `u-${n}`,
-        ...(n <= 3
-          ? { 'mlflow.trace.tokenUsage': `{"input_tokens":${n},"output_tokens":1,"total_tokens":${n + 1}}` }
-          : {}),
-        ...(n <= 2 ? { 'mlflow.trace.cost': `{"input_cost":0,"output_cost":0,"total_cost":0.00${n}}` } : {}),
-      };
-      trace.run(id, 1_700_000_000_000 + n);
-      for (const [k, v] of Object.entries(metadata)) meta.run(id, k, v);
-      expected.set(id, metadata);
-    }
-    v3.close();
+    const expected = writeAtVersion(3, 4, (n) => ({
+      'mlflow.trace.user': `u-${n}`,
+      ...(n <= 3
+        ? { 'mlflow.trace.tokenUsage': `{"input_tokens":${n},"output_tokens":1,"total_tokens":${n + 1}}` }
+        : {}),
+      ...(n <= 2 ? { 'mlflow.trace.cost': `{"input_cost":0,"output_cost":0,"total_cost":0.00${n}}` } : {}),
+    }));
 
     const store = new LocalStore({ path });
     expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
