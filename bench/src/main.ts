@@ -98,6 +98,54 @@ const floor: Adapter = {
   deactivate: () => floorStorage.disable(),
 };
 
+/**
+ * The least a tracer that records anything does per call on top of the floor: a span object (its
+ * inputs, start and end times from the clock, output or error) in a frame made current around the
+ * call, and one `then` that ends it and queues it. Nothing is exported: the round's flush empties
+ * the queue. Measured in the rounds only, like the floor, as the reference for what recording
+ * itself costs on this machine.
+ */
+class MinimalSpan {
+  readonly start = performance.now();
+  end = 0;
+  output: unknown = undefined;
+  error: unknown = undefined;
+  constructor(readonly inputs: unknown) {}
+}
+const minimalStorage = new AsyncLocalStorage<{ span: MinimalSpan }>();
+const minimalQueue: MinimalSpan[] = [];
+const minimal: Adapter = {
+  name: 'minimal recorder',
+  describe:
+    'a span object (inputs, start and end from the clock, output) in a frame made current around the call, ' +
+    'ended and queued by one then; never exported',
+  async setup() {},
+  traced: (fn) => (x) => {
+    const span = new MinimalSpan({ x });
+    const p = minimalStorage.run({ span }, fn, x);
+    p.then(
+      (output) => {
+        span.output = output;
+        span.end = performance.now();
+        minimalQueue.push(span);
+      },
+      (error) => {
+        span.error = error;
+        span.end = performance.now();
+        minimalQueue.push(span);
+      },
+    );
+    return p;
+  },
+  tracedSync: (fn) => fn,
+  async flush() {
+    minimalQueue.length = 0;
+  },
+  async teardown() {},
+  // Off again after its turn, as the floor's.
+  deactivate: () => minimalStorage.disable(),
+};
+
 /** Keeps results observable so nothing is optimised away. */
 let blackhole = 0;
 
@@ -325,10 +373,12 @@ async function main(): Promise<void> {
 
   const before = new Map<LiveAdapter, number | undefined>();
   for (const l of live) before.set(l, (await deliveredCount(sink, l.a)).count);
-  // The floor takes part in the rounds only (it records nothing to keep or deliver).
+  // The floor and the minimal recorder take part in the rounds only (they deliver nothing).
   const floorLive = liveAdapter(floor, base.calls);
   await runRound(floorLive, floorLive.calls);
-  const rotation = [...live, floorLive];
+  const minimalLive = liveAdapter(minimal, base.calls);
+  await runRound(minimalLive, minimalLive.calls);
+  const rotation = [...live, floorLive, minimalLive];
   for (let r = 0; r < CFG.rounds; r++) {
     const t = Date.now();
     for (let k = 0; k < rotation.length; k++) {
@@ -546,6 +596,11 @@ async function main(): Promise<void> {
       (al
         ? `; Autolog's hot path is ${fmtSignedNs(addedHot(al) - addedHot(floorLive))} above the floor.`
         : '.'),
+  );
+  console.log(
+    `minimal recorder (${minimal.describe}): ${fmtNs(median(minimalLive.hotNs))}/call, ` +
+      `${fmtSignedNs(addedHot(minimalLive))} vs untraced, ${fmtSignedNs(addedHot(minimalLive) - addedHot(floorLive))} above the floor` +
+      (al ? `; Autolog − minimal recorder: ${fmtSignedNs(addedHot(al) - addedHot(minimalLive))}.` : '.'),
   );
   if (!al) console.log('Autolog: not measured — see "Setups" below.');
 
