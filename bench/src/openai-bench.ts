@@ -409,7 +409,7 @@ async function round(
   calls: number,
   r: number,
 ): Promise<Map<Library, { wall: number; cpu: number }>> {
-  gc();
+  if (process.env.BENCH_NO_GC !== '1') gc();
   const sums = new Map<Library, { wall: number; cpu: number }>(libs.map((l) => [l, { wall: 0, cpu: 0 }]));
   for (let done = 0, slot = 0; done < calls; done += CFG.chunk, slot++) {
     const n = Math.min(CFG.chunk, calls - done);
