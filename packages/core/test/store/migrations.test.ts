@@ -60,6 +60,19 @@ describe('LocalStore opening and migrations', () => {
     return written;
   };
 
+  /**
+   * Opens the file `writeAtVersion` wrote, which upgrades it, and checks that it is at the current
+   * version and that every trace reads back the metadata it was written with. Returns the store
+   * and a one-value query on it.
+   */
+  const openUpgraded = (written: Map<string, Record<string, string>>) => {
+    const store = new LocalStore({ path });
+    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
+    for (const [id, metadata] of written) expect(store.getTrace(id)?.info.traceMetadata).toEqual(metadata);
+    const count = (sql: string) => store.database.prepare(sql).pluck().get();
+    return { store, count };
+  };
+
   it('creates parent directories and sets user_version to the latest on a fresh file', () => {
     const store = new LocalStore({ path });
     store.close();
@@ -151,10 +164,7 @@ describe('LocalStore opening and migrations', () => {
       ...(n % 2 ? { 'mlflow.trace.user': `u-${n}` } : {}),
     }));
 
-    const store = new LocalStore({ path });
-    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
-    for (const [id, metadata] of expected) expect(store.getTrace(id)?.info.traceMetadata).toEqual(metadata);
-    const count = (sql: string) => store.database.prepare(sql).pluck().get();
+    const { store, count } = openUpgraded(expected);
     expect(count('SELECT COUNT(*) FROM metadata_sets')).toBe(2);
     expect(count('SELECT COUNT(*) FROM trace_metadata')).toBe(3);
     const found = searchLocalStore(store, { filterString: "metadata.`mlflow.source.name` = 'job.ts'" });
@@ -177,10 +187,7 @@ describe('LocalStore opening and migrations', () => {
       ...(n <= 2 ? { 'mlflow.trace.cost': `{"input_cost":0,"output_cost":0,"total_cost":0.00${n}}` } : {}),
     }));
 
-    const store = new LocalStore({ path });
-    expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
-    for (const [id, metadata] of expected) expect(store.getTrace(id)?.info.traceMetadata).toEqual(metadata);
-    const count = (sql: string) => store.database.prepare(sql).pluck().get();
+    const { store, count } = openUpgraded(expected);
     // Only the user rows are left as rows; the rest is in the trace rows.
     expect(count('SELECT COUNT(*) FROM trace_metadata')).toBe(4);
     expect(count('SELECT COUNT(*) FROM traces WHERE token_usage IS NOT NULL')).toBe(3);
